@@ -1,0 +1,70 @@
+// Shared test helpers: the GPU, a seeded RNG, and tolerance checks that report the worst element.
+
+import * as assert from 'uvu/assert';
+import { initGpu, type Gpu } from '../src/kernels/context.js';
+import { Tensor, type Shape } from '../src/graph/tensor.js';
+
+export const setupGpu = (): Promise<Gpu> => initGpu();
+
+/** Mulberry32: deterministic uniform numbers in [0, 1). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n standard-normal-ish values (sum of uniforms), scaled. */
+export function randn(r: () => number, n: number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (r() + r() + r() + r() - 2) * 1.7320508 * scale;
+  return out;
+}
+
+export function randTensor(r: () => number, shape: Shape, scale = 1): Tensor {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return Tensor.from(randn(r, n, scale), shape);
+}
+
+export interface CloseReport {
+  maxAbs: number;
+  maxRel: number;
+  worst: number;
+}
+
+/** |a − b| ≤ rtol·|b| + atol·max(1, max|b|) elementwise (the fixtures' rule); returns the errors. */
+export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number): CloseReport & { ok: boolean } {
+  if (actual.length !== expected.length) throw new Error(`length ${actual.length} vs expected ${expected.length}`);
+  let maxB = 0;
+  for (let i = 0; i < expected.length; i++) maxB = Math.max(maxB, Math.abs(expected[i]!));
+  const scale = atol * Math.max(1, maxB);
+  let maxAbs = 0, maxRel = 0, worst = -1, ok = true;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!, b = expected[i]!;
+    const d = Math.abs(a - b);
+    if (!(d <= rtol * Math.abs(b) + scale)) {
+      if (ok) worst = i;
+      ok = false;
+    }
+    if (d > maxAbs || Number.isNaN(d)) {
+      maxAbs = Number.isNaN(d) ? Infinity : d;
+      if (ok) worst = i;
+    }
+    if (Math.abs(b) > 1e-3) maxRel = Math.max(maxRel, d / Math.abs(b));
+  }
+  return { ok, maxAbs, maxRel, worst };
+}
+
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): CloseReport {
+  const r = compare(actual, expected, rtol, atol);
+  if (!r.ok) {
+    const i = r.worst;
+    assert.unreachable(`${what}: max|Δ| ${r.maxAbs.toExponential(2)}; at [${i}] got ${actual[i]} expected ${expected[i]} (rtol ${rtol}, atol ${atol})`);
+  }
+  return r;
+}
