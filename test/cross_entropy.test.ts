@@ -1,0 +1,45 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { assertClose, randTensor, rng, setupGpu } from './util.js';
+import { Tensor } from '../src/graph/tensor.js';
+import { backward } from '../src/graph/tape.js';
+import { crossEntropy, reference } from '../src/graph/ops/cross_entropy.js';
+
+test.before(async () => {
+  await setupGpu();
+});
+
+// Labels cover every class (b ≥ k); the upstream gradient is not 1, so the backward must read it.
+for (const [b, k, scale] of [[1, 7, 1], [3, 7, 2], [16, 7, 3], [9, 3, 1]] as const) {
+  test(`crossEntropy [${b}, ${k}] loss and gradient`, async () => {
+    const r = rng(b * 10 + k);
+    const logits = randTensor(r, [b, k], scale);
+    logits.requiresGrad = true;
+    const lab = Array.from({ length: b }, (_, i) => (i * 5 + 2) % k);
+    const labels = Tensor.from(lab, [b], 'i32');
+    const loss = crossEntropy(logits, labels);
+    assert.equal(loss.shape, []);
+    const xs = await logits.readF32();
+    assertClose(await loss.readF32(), [reference.crossEntropy(xs, lab, k)], 1e-4, 1e-5, 'loss');
+    const g = Tensor.from([0.7], []);
+    backward(loss, g);
+    assertClose(await logits.grad!.readF32(), reference.crossEntropyGrad(xs, lab, k, 0.7), 1e-4, 1e-5, 'dlogits');
+    for (const t of [logits.grad!, logits, labels, loss, g]) t.dispose();
+  });
+}
+
+test('crossEntropy with large logits stays finite', async () => {
+  const vals = [500, -500, 0, 1000, 999, 998];
+  const loss = crossEntropy(Tensor.from(vals, [2, 3]), Tensor.from([1, 2], [2], 'i32'));
+  assertClose(await loss.readF32(), [reference.crossEntropy(vals, [1, 2], 3)], 1e-4, 1e-5, 'loss');
+});
+
+test('crossEntropy: an out-of-range label gives NaN; bad shapes throw', async () => {
+  const x = Tensor.from([1, 2, 3, 4, 5, 6], [2, 3]);
+  const loss = crossEntropy(x, Tensor.from([0, 3], [2], 'i32'));
+  assert.ok(Number.isNaN((await loss.readF32())[0]));
+  assert.throws(() => crossEntropy(x, Tensor.from([0, 1], [2])), /i32/);
+  assert.throws(() => crossEntropy(x, Tensor.from([0, 1, 2], [3], 'i32')), /i32 \[2\]/);
+});
+
+test.run();
