@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fixtureDir } from './fixtures.js';
 import { rng, randn, setupGpu } from './util.js';
 import { Tensor } from '../src/graph/tensor.js';
 import {
@@ -14,12 +14,13 @@ import {
 } from '../src/graph/safetensors.js';
 import { bf16BitsToNumber, bf16ToFloat32Array, f16BitsToNumber, f16ToFloat32Array, f32ToBf16Bits, f32ToF16Bits } from '../src/graph/float16.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const FIXTURES = [process.env.OAENET_FIXTURES, join(here, '../../shared/fixtures'), join(here, '../../../shared/fixtures')].find(
-  (p) => p && existsSync(join(p, 'torch/ops.safetensors')),
-);
-const fixtureTest = FIXTURES ? test : test.skip;
-const fixture = (rel: string): string => join(FIXTURES!, rel);
+// Fixture paths as 'torch/…' or 'mask/…', each folder found like the parity tests find it.
+const fixture = (rel: string): string => {
+  const [kind, ...rest] = rel.split('/');
+  const env = kind === 'mask' ? 'OAENET_MASK_FIXTURES' : 'OAENET_TORCH_FIXTURES';
+  return join(fixtureDir(kind!, env), ...rest);
+};
+
 
 test.before(async () => {
   await setupGpu();
@@ -430,7 +431,7 @@ function checkDescriptors(entries: Map<string, Entry>, json: unknown, what: stri
   return descs;
 }
 
-fixtureTest('ops.safetensors: keys, shapes, dtypes; F32 data matches an independent decoder', async () => {
+test('ops.safetensors: keys, shapes, dtypes; F32 data matches an independent decoder', async () => {
   const path = fixture('torch/ops.safetensors');
   const file = readFileSync(path);
   const { entries, metadata } = await readSafetensorsFile(path);
@@ -443,7 +444,7 @@ fixtureTest('ops.safetensors: keys, shapes, dtypes; F32 data matches an independ
   for (const [k, e] of entries) if (e.dtype === 'F32') assert.ok(sameF32Bits(toFloat32(e), independentF32(file, k)), k);
 });
 
-fixtureTest('oaenet_seed0.safetensors: 480 tensors, counts, all F32 data bit-exact', async () => {
+test('oaenet_seed0.safetensors: 480 tensors, counts, all F32 data bit-exact', async () => {
   const path = fixture('torch/oaenet_seed0.safetensors');
   const t0 = performance.now();
   const { entries } = await readSafetensorsFile(path);
@@ -480,7 +481,7 @@ fixtureTest('oaenet_seed0.safetensors: 480 tensors, counts, all F32 data bit-exa
   for (const [k, e] of entries) assert.ok(sameBytes(again.entries.get(k)!.data, e.data), k);
 });
 
-fixtureTest('mask_cases.safetensors: F64 / F32 / I32 / U8 tensors agree with the JSON', async () => {
+test('mask_cases.safetensors: F64 / F32 / I32 / U8 tensors agree with the JSON', async () => {
   const { entries } = await readSafetensorsFile(fixture('mask/mask_cases.safetensors'));
   const json = JSON.parse(readFileSync(fixture('mask/mask_cases.json'), 'utf8'));
   checkDescriptors(entries, json.cases, 'mask');
@@ -497,7 +498,7 @@ fixtureTest('mask_cases.safetensors: F64 / F32 / I32 / U8 tensors agree with the
   }
 });
 
-fixtureTest('truncation at every tenth of real files gives SafetensorsError', () => {
+test('truncation at every tenth of real files gives SafetensorsError', () => {
   for (const rel of ['torch/ops.safetensors', 'torch/oaenet_seed0.safetensors', 'torch/oaenet_seed0_case.safetensors', 'mask/mask_cases.safetensors']) {
     const file = readFileSync(fixture(rel));
     parseSafetensors(file, rel);
@@ -632,7 +633,7 @@ test('named tensors: load with checks (nothing written on failure), save with dt
   }
 });
 
-fixtureTest('named loading of real OAENet weights into GPU tensors', async () => {
+test('named loading of real OAENet weights into GPU tensors', async () => {
   const path = fixture('torch/oaenet_seed0.safetensors');
   const { entries } = await readSafetensorsFile(path);
   const targets = {

@@ -5,8 +5,6 @@
 // data_offsets (relative to it) tile it exactly. Hosts running WebGPU are little-endian, so raw
 // bytes are reinterpreted through typed arrays directly.
 
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { Tensor, numel } from './tensor.js';
 import { bf16ToFloat32Array, f16ToFloat32Array, float32ToBf16Array, float32ToF16Array } from './float16.js';
 
@@ -348,7 +346,10 @@ export const u8Entry = (data: ArrayLike<number>, shape: readonly number[]): Entr
 // ---------------------------------------------------------------------------------------------
 // Files.
 
+// Node modules are imported on use, so the parsing half of this module also loads in a browser.
+
 export async function readSafetensorsFile(path: string): Promise<Safetensors> {
+  const { readFile } = await import('node:fs/promises');
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -365,6 +366,8 @@ let tmpCounter = 0;
  * `path`, so readers see the old file or the complete new one, never a partial one.
  */
 export async function writeSafetensorsFile(path: string, entries: Map<string, Entry> | Record<string, Entry>, metadata?: Record<string, string>): Promise<void> {
+  const { open, rename, rm } = await import('node:fs/promises');
+  const { basename, dirname, join } = await import('node:path');
   const bytes = serializeSafetensors(entries, metadata);
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${tmpCounter++}.tmp`);
