@@ -11,12 +11,41 @@ export interface Tuning {
   wgTiled: number;
   /** Threads per workgroup for per-channel reductions (BN statistics). */
   wgReduce: number;
+  /**
+   * Values each thread of a per-channel reduction accumulates before the partial results merge
+   * (two-stage BN statistics): a workgroup covers up to wgReduce × this many values of one channel.
+   */
+  reducePerThread: number;
   /** Dispatches recorded per command buffer before it is submitted. */
   dispatchesPerSubmit: number;
+  /** Register tiles of the convolution kernels (shaders/conv*.wgsl, depthwise.wgsl). */
+  conv: ConvTuning;
+}
+
+export interface ConvTuning {
+  /** Direct and transposed kernels: output channels × output columns per invocation (each ≤ 8). */
+  tileC: number;
+  tileW: number;
+  /** Pointwise GEMM: rows (≤ 8) × vec4 columns (≤ 4) per invocation. */
+  gemmM: number;
+  gemmV: number;
+  /** Depthwise 3×3: output columns per invocation (≤ 8). */
+  depthwiseW: number;
+  /** Weight gradient: rows (≤ 8) × taps (≤ 9) per invocation. */
+  wgradA: number;
+  wgradK: number;
+  /** Invocations a dispatch should reach: tiles shrink, and weight-gradient chunks multiply, until it does. */
+  minInvocations: number;
 }
 
 export function tuningFor(info: Pick<DeviceInfo, 'software'>): Tuning {
   return info.software
-    ? { wgElementwise: 64, wgTiled: 16, wgReduce: 64, dispatchesPerSubmit: 64 }
-    : { wgElementwise: 256, wgTiled: 64, wgReduce: 256, dispatchesPerSubmit: 32 };
+    ? {
+        wgElementwise: 64, wgTiled: 16, wgReduce: 64, reducePerThread: 64, dispatchesPerSubmit: 64,
+        conv: { tileC: 8, tileW: 8, gemmM: 4, gemmV: 2, depthwiseW: 8, wgradA: 8, wgradK: 8, minInvocations: 256 },
+      }
+    : {
+        wgElementwise: 256, wgTiled: 64, wgReduce: 256, reducePerThread: 16, dispatchesPerSubmit: 32,
+        conv: { tileC: 8, tileW: 4, gemmM: 8, gemmV: 2, depthwiseW: 4, wgradA: 8, wgradK: 4, minInvocations: 16384 },
+      };
 }

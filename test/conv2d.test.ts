@@ -1,0 +1,119 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { assertClose, randn, rng, setupGpu } from './util.js';
+import { numel, Tensor } from '../src/graph/tensor.js';
+import { gpu } from '../src/kernels/context.js';
+import { tuningFor } from '../src/kernels/tuning.js';
+import { backward } from '../src/graph/tape.js';
+import { conv2d, reference, type Conv2dOptions } from '../src/graph/ops/conv2d.js';
+
+test.before(async () => {
+  await setupGpu();
+});
+
+const RTOL = 1e-4;
+const ATOL = 1e-5;
+
+/**
+ * Runs fn with every register tile at its largest and no shrinking, in the other adapter kind's workgroups:
+ * the adapter's own tuning shrinks tiles on these small shapes, so this is what exercises the full tiles.
+ */
+async function withMaxTiles(fn: () => Promise<unknown>): Promise<void> {
+  const t = gpu().tuning;
+  const saved = { ...t };
+  t.wgTiled = tuningFor({ software: !gpu().info.software }).wgTiled;
+  t.conv = { tileC: 8, tileW: 8, gemmM: 8, gemmV: 4, depthwiseW: 8, wgradA: 8, wgradK: 8, minInvocations: 0 };
+  try {
+    await fn();
+  } finally {
+    Object.assign(t, saved);
+  }
+}
+
+interface Case {
+  x: [number, number, number, number];
+  cout: number;
+  k: [number, number];
+  opts: Conv2dOptions;
+  bias: boolean;
+}
+
+/** Runs conv2d forward and backward on random data and checks y, dx, dw, db against the float64 reference. */
+async function check(c: Case, seed: number): Promise<{ y: Float32Array; dw: Float32Array }> {
+  const r = rng(seed);
+  const groups = c.opts.groups ?? 1;
+  const wShape = [c.cout, c.x[1] / groups, ...c.k];
+  const xd = randn(r, numel(c.x));
+  const wd = randn(r, numel(wShape), 1 / Math.sqrt(numel(wShape.slice(1))));
+  const bd = c.bias ? randn(r, c.cout, 0.1) : null;
+  const x = Tensor.from(xd, c.x);
+  const w = Tensor.from(wd, wShape);
+  const b = bd ? Tensor.from(bd, [c.cout]) : null;
+  for (const t of [x, w, b]) if (t) t.requiresGrad = true;
+
+  const y = conv2d(x, w, b, c.opts);
+  const ref = reference.conv2d(xd, c.x, wd, wShape, bd, c.opts);
+  assert.equal(y.shape, ref.shape, 'output shape');
+  const yv = await y.readF32();
+  assertClose(yv, ref.y, RTOL, ATOL, 'y');
+
+  const gd = randn(r, y.size);
+  const g = Tensor.from(gd, y.shape);
+  backward(y, g);
+  const rb = reference.conv2dBackward(xd, c.x, wd, wShape, gd, c.opts);
+  assertClose(await x.grad!.readF32(), rb.dx, RTOL, ATOL, 'dx');
+  const dw = await w.grad!.readF32();
+  assertClose(dw, rb.dw, RTOL, ATOL, 'dw');
+  if (b) assertClose(await b.grad!.readF32(), rb.db, RTOL, ATOL, 'db');
+  for (const t of [x, w, b, y, g, x.grad, w.grad, b?.grad]) t?.dispose();
+  return { y: yv, dw };
+}
+
+const k = (n: number): [number, number] => [n, n];
+const cases: Record<string, Case> = {
+  'k1s1p0, HW % 4 == 0 (pointwise GEMM)': { x: [3, 5, 4, 6], cout: 6, k: k(1), opts: {}, bias: true },
+  'k1s1p0, HW % 4 != 0': { x: [1, 7, 5, 3], cout: 3, k: k(1), opts: {}, bias: false },
+  'k1s1p0, more channels than a tile': { x: [1, 13, 4, 5], cout: 11, k: k(1), opts: {}, bias: true },
+  'k3s1p1': { x: [3, 5, 9, 7], cout: 6, k: k(3), opts: { padding: 1 }, bias: true },
+  'k3s2p1, odd input (floors)': { x: [1, 3, 13, 11], cout: 5, k: k(3), opts: { stride: 2, padding: 1 }, bias: false },
+  'k4s2p1': { x: [3, 3, 11, 10], cout: 7, k: k(4), opts: { stride: 2, padding: 1 }, bias: true },
+  'k7s2p3': { x: [1, 3, 13, 12], cout: 6, k: k(7), opts: { stride: 2, padding: 3 }, bias: true },
+  'asymmetric [0, 1, 0, 1] padding, stride 2': { x: [3, 6, 8, 10], cout: 5, k: k(3), opts: { stride: 2, padding: [0, 1, 0, 1] }, bias: true },
+  'depthwise k3s1p1': { x: [3, 6, 8, 11], cout: 6, k: k(3), opts: { padding: 1, groups: 6 }, bias: true },
+  'depthwise k3s2p1': { x: [1, 7, 13, 10], cout: 7, k: k(3), opts: { stride: 2, padding: 1, groups: 7 }, bias: false },
+  'depthwise k3s2, asymmetric [0, 1, 0, 1]': { x: [3, 5, 8, 9], cout: 5, k: k(3), opts: { stride: 2, padding: [0, 1, 0, 1], groups: 5 }, bias: true },
+  'groups 2 (not depthwise)': { x: [3, 6, 7, 9], cout: 4, k: k(3), opts: { padding: 1, groups: 2 }, bias: true },
+  'non-square kernel, stride and padding': { x: [1, 5, 9, 12], cout: 3, k: [3, 5], opts: { stride: [2, 1], padding: [1, 2] }, bias: true },
+};
+
+// Every kernel, partial tiles at channel and column edges, and both depthwise strides (the largest tiles
+// compile slowly on a software adapter, so not every case runs twice).
+const maxTileCases = new Set(['k1s1p0, more channels than a tile', 'k3s2p1, odd input (floors)', 'k7s2p3', 'depthwise k3s1p1', 'depthwise k3s2p1', 'groups 2 (not depthwise)']);
+
+let seed = 1;
+for (const [name, c] of Object.entries(cases)) {
+  const s = seed++;
+  test(name, async () => {
+    await check(c, s);
+  });
+  if (maxTileCases.has(name)) test(`${name} [largest tiles]`, () => withMaxTiles(() => check(c, s)));
+}
+
+test('chunked weight gradient is deterministic', async () => {
+  const c: Case = { x: [3, 8, 20, 18], cout: 9, k: k(3), opts: { padding: 1 }, bias: true };
+  const a = await check(c, 100);
+  const b = await check(c, 100);
+  assert.ok(a.y.every((v, i) => Object.is(v, b.y[i])), 'y bitwise equal');
+  assert.ok(a.dw.every((v, i) => Object.is(v, b.dw[i])), 'dw bitwise equal');
+});
+
+test('rejects shapes that do not fit', () => {
+  const x = Tensor.from(new Float32Array(2 * 4 * 5 * 5), [2, 4, 5, 5]);
+  const w = Tensor.from(new Float32Array(6 * 3 * 3 * 3), [6, 3, 3, 3]);
+  assert.throws(() => conv2d(x, w), /groups/);
+  assert.throws(() => conv2d(x, w, null, { groups: 3 }), /groups/);
+  x.dispose();
+  w.dispose();
+});
+
+test.run();
