@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setupGpu } from './util.js';
+import { gpu } from '../src/kernels/context.js';
 import { Tensor, scope } from '../src/graph/tensor.js';
 import { backward } from '../src/graph/tape.js';
 import { add, mul, relu, fusion } from '../src/graph/ops/elementwise.js';
@@ -29,6 +30,28 @@ test('autograd through shared inputs accumulates', async () => {
 test('channelSum over N, H, W', async () => {
   const x = Tensor.from(Array.from({ length: 2 * 3 * 5 }, (_, i) => i), [2, 3, 5, 1]);
   assert.equal(Array.from(await channelSum(x).read()), [0 + 1 + 2 + 3 + 4 + 15 + 16 + 17 + 18 + 19, 5 + 6 + 7 + 8 + 9 + 20 + 21 + 22 + 23 + 24, 10 + 11 + 12 + 13 + 14 + 25 + 26 + 27 + 28 + 29]);
+});
+
+test('a device error is thrown at the next read with its message, once', async () => {
+  const x = Tensor.from([1, 2, 3, 4], [4]);
+  const y = Tensor.empty([4]);
+  const log = console.error;
+  console.error = () => undefined; // the handler also logs; keep the test output clean
+  try {
+    gpu().dispatch({ shader: 'unary', entry: 'no_such_entry', reads: 1, writes: 1, constants: { OP: 0 } }, {
+      reads: [x.buffer], writes: [y.buffer], params: [4, 0], groups: [1],
+    });
+    let message = '';
+    try {
+      await y.read();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    assert.match(message, /WebGPU error: .*no_such_entry/s);
+  } finally {
+    console.error = log;
+  }
+  assert.equal(Array.from(await relu(x).read()), [1, 2, 3, 4]);
 });
 
 test.run();

@@ -1,6 +1,7 @@
 // The GPU runtime one process uses: device, pipeline cache, buffer pool, recorder, tuning.
-// Errors the device reports asynchronously are kept and thrown at the next submit or read,
-// so a bad kernel fails loudly with Dawn's message instead of producing garbage or hanging.
+// Errors the device reports asynchronously are kept and thrown at the next submit or read, so a
+// bad kernel fails loudly with Dawn's message instead of producing garbage or hanging. A validation
+// error is thrown once; device loss is permanent, so every later call throws it.
 
 import { requestDevice, type Backend, type DeviceInfo } from './device.js';
 import { PipelineCache, type KernelSpec } from './pipeline.js';
@@ -17,6 +18,7 @@ export class Gpu {
   readonly tuning: Tuning;
   private readonly staging: BufferPool;
   private error: Error | null = null;
+  private lost: Error | null = null;
   private destroyed = false;
 
   constructor(readonly info: DeviceInfo) {
@@ -33,13 +35,16 @@ export class Gpu {
       console.error(`[webgpu] ${msg}`);
     };
     device.lost.then((l) => {
-      if (!this.destroyed && !this.error) this.error = new Error(`WebGPU device lost (${l.reason}): ${l.message}`);
+      if (!this.destroyed) this.lost = new Error(`WebGPU device lost (${l.reason}): ${l.message}`);
     });
   }
 
-  /** Throws the first asynchronous device error, if any. */
+  /** Throws device loss, or the first device error reported since the last check. */
   check(): void {
-    if (this.error) throw this.error;
+    if (this.lost) throw this.lost;
+    const e = this.error;
+    this.error = null;
+    if (e) throw e;
   }
 
   dispatch(spec: KernelSpec, d: Dispatch): void {
