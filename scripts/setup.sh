@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One-time set-up on a fresh Debian 12 machine (idempotent): a WebGPU adapter and the npm packages.
+# One-time set-up on a fresh Debian 12 machine (idempotent): a WebGPU adapter, Chromium for the
+# browser test, and the npm packages.
 # Without a GPU driver, WebGPU runs on Mesa's software Vulkan (lavapipe); Dawn needs Mesa >= 24, which
 # Debian 12 has in its bookworm-backports suite. The suite entry is copied from the existing Debian
 # source entry, so no mirror is named here (recipe: shared/design/webgpu-hosts.md).
@@ -18,6 +19,13 @@ if command -v apt-get >/dev/null && ! dpkg --compare-versions "$mesa_version" ge
   fi
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers >/dev/null
+fi
+
+# The browser test drives Debian's Chromium (it ships SwiftShader, so WebGPU works without a GPU).
+if command -v apt-get >/dev/null && [ ! -x /usr/bin/chromium ]; then
+  echo "setup: installing Chromium for the browser test"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
 if [ ! -d node_modules/webgpu ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
