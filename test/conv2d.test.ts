@@ -1,9 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assertClose, randn, rng, setupGpu } from './util.js';
+import { assertClose, randn, rng, setupGpu, withMaxTiles } from './util.js';
 import { numel, Tensor } from '../src/graph/tensor.js';
-import { gpu } from '../src/kernels/context.js';
-import { tuningFor } from '../src/kernels/tuning.js';
 import { backward } from '../src/graph/tape.js';
 import { conv2d, reference, type Conv2dOptions } from '../src/graph/ops/conv2d.js';
 
@@ -13,22 +11,6 @@ test.before(async () => {
 
 const RTOL = 1e-4;
 const ATOL = 1e-5;
-
-/**
- * Runs fn with every register tile at its largest and no shrinking, in the other adapter kind's workgroups:
- * the adapter's own tuning shrinks tiles on these small shapes, so this is what exercises the full tiles.
- */
-async function withMaxTiles(fn: () => Promise<unknown>): Promise<void> {
-  const t = gpu().tuning;
-  const saved = { ...t };
-  t.wgTiled = tuningFor({ software: !gpu().info.software }).wgTiled;
-  t.conv = { tileC: 8, tileW: 8, gemmM: 8, gemmV: 4, depthwiseW: 8, wgradA: 8, wgradK: 8, minInvocations: 0 };
-  try {
-    await fn();
-  } finally {
-    Object.assign(t, saved);
-  }
-}
 
 interface Case {
   x: [number, number, number, number];

@@ -1,22 +1,15 @@
 // Shared test helpers: the GPU, a seeded RNG, and tolerance checks that report the worst element.
 
 import * as assert from 'uvu/assert';
-import { initGpu, type Gpu } from '../src/kernels/context.js';
+import { gpu, initGpu, type Gpu } from '../src/kernels/context.js';
+import { tuningFor } from '../src/kernels/tuning.js';
+import { seededRandom } from '../src/nn/init.js';
 import { Tensor, type Shape } from '../src/graph/tensor.js';
 
 export const setupGpu = (): Promise<Gpu> => initGpu();
 
-/** Mulberry32: deterministic uniform numbers in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform numbers in [0, 1). */
+export const rng = seededRandom;
 
 /** n standard-normal-ish values (sum of uniforms), scaled. */
 export function randn(r: () => number, n: number, scale = 1): Float32Array {
@@ -67,4 +60,20 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     assert.unreachable(`${what}: max|Δ| ${r.maxAbs.toExponential(2)}; at [${i}] got ${actual[i]} expected ${expected[i]} (rtol ${rtol}, atol ${atol})`);
   }
   return r;
+}
+
+/**
+ * Runs fn with every register tile at its largest and no shrinking, in the other adapter kind's workgroups:
+ * the adapter's own tuning shrinks tiles on these small shapes, so this is what exercises the full tiles.
+ */
+export async function withMaxTiles(fn: () => Promise<unknown>): Promise<void> {
+  const t = gpu().tuning;
+  const saved = { ...t };
+  t.wgTiled = tuningFor({ software: !gpu().info.software }).wgTiled;
+  t.conv = { tileC: 8, tileW: 8, gemmM: 8, gemmV: 4, depthwiseW: 8, wgradA: 8, wgradK: 8, minInvocations: 0 };
+  try {
+    await fn();
+  } finally {
+    Object.assign(t, saved);
+  }
 }
