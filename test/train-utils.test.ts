@@ -1,0 +1,47 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { argmaxRows, classificationMetrics } from '../src/train/metrics.js';
+import { ReduceLROnPlateau } from '../src/train/schedule.js';
+import { confusionPng, curvesPng } from '../src/train/plots.js';
+
+test('metrics: accuracy, recall with an absent class, confusion', () => {
+  const pred = argmaxRows(new Float32Array([0.1, 0.9, 0, 2, 1, 0, 0, 0, 3, 5, 1, 0]), 3);
+  assert.equal(Array.from(pred), [1, 0, 2, 0]);
+  const m = classificationMetrics(pred, [1, 0, 0, 0], 3);
+  assert.is(m.accuracy, 0.75);
+  assert.equal(m.confusion, [[2, 0, 1], [0, 1, 0], [0, 0, 0]]);
+  assert.equal(m.recall.slice(0, 2), [2 / 3, 1]);
+  assert.ok(Number.isNaN(m.recall[2]));
+});
+
+test('ReduceLROnPlateau follows PyTorch (mode min, rel threshold)', () => {
+  const opt = { lr: 1e-2 };
+  const s = new ReduceLROnPlateau(opt, 0.1, 2);
+  const lrs = [1.0, 0.9, 0.95, 0.95, 0.95, 0.8, 0.85, 0.85, 0.85].map((v) => (s.step(v), opt.lr));
+  assert.equal(lrs.map((v) => +v.toPrecision(3)), [1e-2, 1e-2, 1e-2, 1e-2, 1e-3, 1e-3, 1e-3, 1e-3, 1e-4]);
+});
+
+test('plots render to PNG', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plots-'));
+  try {
+    await curvesPng(join(dir, 'curves.png'), [
+      { title: 'loss', series: [{ name: 'train', values: [2, 1.5, 1.1], color: '#1f77b4' }, { name: 'val', values: [2.1, 1.7, NaN], color: '#d62728' }] },
+      { title: 'accuracy', series: [{ name: 'val', values: [0.2, 0.4, 0.6], color: '#2ca02c' }] },
+    ]);
+    await confusionPng(join(dir, 'cm.png'), [[3, 1], [0, 4]], ['neutral', 'happy'], 'test');
+    for (const f of ['curves.png', 'cm.png']) {
+      assert.ok(existsSync(join(dir, f)));
+      const meta = await sharp(join(dir, f)).metadata();
+      assert.is(meta.format, 'png');
+      assert.ok(meta.width! > 100 && meta.height! > 100);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
