@@ -1,0 +1,58 @@
+// OAENet throughput on the current adapter: eval forward (no autograd) and a full train step, in img/s.
+// The train step is forward in train mode + cross-entropy + a stand-in segmentation loss (the mean of
+// seg_out, so that the segmentation head's backward runs as it will under the Lovász loss) + backward +
+// SGD with momentum. Random weights and inputs; the first iteration of each (shader compilation) is untimed.
+// Run: npm run build:test && node build/bench/oaenet.js [batch, default 2] [size, default 224] [iterations, default 3]
+
+import { closeGpu, gpu, initGpu } from '../src/kernels/context.js';
+import { Tensor, scope } from '../src/graph/tensor.js';
+import { backward, noGrad } from '../src/graph/tape.js';
+import { add, crossEntropy, mean } from '../src/graph/ops/index.js';
+import { normal, seededRandom } from '../src/nn/init.js';
+import { OAENet } from '../src/model/oaenet.js';
+import { SGD } from '../src/train/optim/sgd.js';
+
+const [batch, size, iterations] = [2, 224, 3].map((d, i) => Number(process.argv[2 + i] ?? d)) as [number, number, number];
+
+/** Mean seconds per call of fn over `iterations` calls, after one warm-up call. */
+async function time(fn: () => void): Promise<number> {
+  fn();
+  await gpu().sync();
+  const t0 = performance.now();
+  for (let i = 0; i < iterations; i++) fn();
+  await gpu().sync();
+  return (performance.now() - t0) / 1000 / iterations;
+}
+
+await initGpu();
+console.log(`adapter: ${gpu().info.adapterName} (${gpu().info.software ? 'software' : 'hardware'}, ${gpu().info.backend})`);
+console.log(`OAENet, batch ${batch}, ${size}×${size}, mean of ${iterations} iterations`);
+const model = new OAENet({ inputSize: size });
+const rand = seededRandom(1);
+const shape = [batch, 3, size, size];
+const image = Tensor.from(normal(rand, batch * 3 * size * size, 1), shape).keep();
+const attn = Tensor.from(normal(rand, batch * 3 * size * size, 1), shape).keep();
+const labels = Tensor.from(Array.from({ length: batch }, (_, i) => i % model.numClasses), [batch], 'i32').keep();
+
+model.eval();
+const forward = await time(() => noGrad(() => scope(() => void model.forward(image, attn))));
+console.log(`eval forward   ${(forward * 1000).toFixed(1).padStart(9)} ms   ${(batch / forward).toFixed(2).padStart(8)} img/s`);
+
+model.train();
+const opt = new SGD(model.parameters(), { lr: 1e-3, momentum: 0.9 });
+const step = await time(() => {
+  const loss = scope(() => {
+    const { logits, segOut } = model.forward(image, attn);
+    return add(crossEntropy(logits, labels), mean(segOut!));
+  });
+  backward(loss);
+  loss.dispose();
+  opt.step();
+  opt.zeroGrad();
+});
+console.log(`train step     ${(step * 1000).toFixed(1).padStart(9)} ms   ${(batch / step).toFixed(2).padStart(8)} img/s`);
+
+opt.dispose();
+for (const t of [image, attn, labels]) t.dispose();
+model.dispose();
+closeGpu();

@@ -1,0 +1,52 @@
+// OAENet weights as safetensors under the official PyTorch state-dict names (every parameter and BatchNorm
+// buffer; `num_batches_tracked` as I64 0-d, as PyTorch writes it). Importing skips the official model's
+// unused ImageNet ResNet-18 (`attention_branch.base_model.*`); any other mismatch (a missing or unexpected
+// key, a wrong shape) is a one-line error naming the key, raised before anything is written.
+
+import { loadNamedTensors, readSafetensorsFile, toFloat64, writeSafetensorsFile, namedTensorsToEntries, type DType, type Entry, type LoadOptions } from '../graph/safetensors.js';
+import type { Module } from '../nn/module.js';
+import { TrackedBatchNorm2d } from './blocks.js';
+
+/** Registered by the official OAENet but never used by its forward. */
+export const IGNORED_PREFIX = 'attention_branch.base_model.';
+
+/** Every submodule by its state-dict prefix ('' for the root), in registration order. */
+export function namedModules(root: Module, prefix = ''): Map<string, Module> {
+  const out = new Map<string, Module>([[prefix, root]]);
+  for (const [name, m] of root.namedChildren()) namedModules(m, `${prefix}${name}.`).forEach((v, k) => out.set(k, v));
+  return out;
+}
+
+function trackedBatchNorms(model: Module): [string, TrackedBatchNorm2d][] {
+  return [...namedModules(model)].filter((e): e is [string, TrackedBatchNorm2d] => e[1] instanceof TrackedBatchNorm2d);
+}
+
+/** The model's state as safetensors entries: F32 tensors, and I64 0-d `num_batches_tracked`. */
+export async function stateEntries(model: Module): Promise<Map<string, Entry>> {
+  const dtypes: Record<string, DType> = {};
+  for (const [prefix, bn] of trackedBatchNorms(model)) {
+    bn.batchesTracked.write([bn.numBatchesTracked]); // the host counter is authoritative
+    dtypes[`${prefix}num_batches_tracked`] = 'I64';
+  }
+  return namedTensorsToEntries(model.stateTensors(), { dtypes });
+}
+
+export async function saveCheckpoint(model: Module, path: string, metadata?: Record<string, string>): Promise<void> {
+  await writeSafetensorsFile(path, await stateEntries(model), { format: 'pt', ...metadata });
+}
+
+/** Loads parsed entries into the model (all checked first); `source` names them in errors. */
+export function loadStateEntries(model: Module, entries: Map<string, Entry>, opts: LoadOptions = {}): void {
+  const used = new Map([...entries].filter(([k]) => !k.startsWith(IGNORED_PREFIX)));
+  loadNamedTensors(used, model.stateTensors(), opts);
+  for (const [prefix, bn] of trackedBatchNorms(model)) {
+    const e = used.get(`${prefix}num_batches_tracked`);
+    if (e) bn.numBatchesTracked = toFloat64(e)[0]!;
+  }
+}
+
+export async function loadCheckpoint(model: Module, path: string, opts: Omit<LoadOptions, 'source'> = {}): Promise<Record<string, string>> {
+  const { entries, metadata } = await readSafetensorsFile(path);
+  loadStateEntries(model, entries, { ...opts, source: path });
+  return metadata;
+}
