@@ -20,6 +20,11 @@ export interface Tuning {
   dispatchesPerSubmit: number;
   /** Register tiles of the convolution kernels (shaders/conv*.wgsl, depthwise.wgsl). */
   conv: ConvTuning;
+  /**
+   * Elements one invocation of the bitonic sort (shaders/sort.wgsl) holds in registers (a power of two,
+   * 2..16): it runs log2 of this many merge stages per pass over memory.
+   */
+  sortGroup: number;
 }
 
 export interface ConvTuning {
@@ -43,9 +48,11 @@ export function tuningFor(info: Pick<DeviceInfo, 'software'>): Tuning {
     ? {
         wgElementwise: 64, wgTiled: 16, wgReduce: 64, reducePerThread: 64, dispatchesPerSubmit: 64,
         conv: { tileC: 8, tileW: 8, gemmM: 4, gemmV: 2, depthwiseW: 8, wgradA: 8, wgradK: 8, minInvocations: 256 },
+        sortGroup: 8,
       }
     : {
         wgElementwise: 256, wgTiled: 64, wgReduce: 256, reducePerThread: 16, dispatchesPerSubmit: 32,
         conv: { tileC: 8, tileW: 4, gemmM: 8, gemmV: 2, depthwiseW: 4, wgradA: 8, wgradK: 4, minInvocations: 16384 },
+        sortGroup: 16,
       };
 }

@@ -1,0 +1,32 @@
+// GPU sort of (key, index) u32 pairs by descending key, ties by ascending index (shaders/sort.wgsl): a bitonic
+// network whose stages are grouped tuning().sortGroup at a time into register-resident passes. The Lovász loss
+// sorts its errors with it; keys are f32 bit patterns of non-negative values, which order like the floats.
+
+import { launch1d, tuning } from '../../graph/ops/launch.js';
+import type { Tensor } from '../../graph/tensor.js';
+
+/** Sorts each of `rows` rows of n pairs in place; `pairs` is an i32 tensor of rows · n · 2 words, n a power of two. */
+export function sortPairs(pairs: Tensor, rows: number, n: number): void {
+  if (!Number.isInteger(Math.log2(n)) || pairs.size !== rows * n * 2) {
+    throw new Error(`sortPairs: ${pairs} does not hold ${rows} rows of ${n} pairs (a power of two)`);
+  }
+  const maxStages = Math.log2(tuning().sortGroup);
+  for (let k = 2; k <= n; k *= 2) {
+    // Merge stages j = k/2, k/4, …, 1, as many per pass as the registers hold.
+    for (let j = k / 2; j >= 1; ) {
+      const stages = Math.min(Math.log2(j) + 1, maxStages);
+      const g = 2 ** stages;
+      const q = j / (g / 2);
+      const total = (rows * n) / g;
+      launch1d('sort', 'main', { G: g }, [], [pairs], total, [n, total, k, q]);
+      j = q / 2;
+    }
+  }
+}
+
+/** CPU reference: the indices in the order sortPairs leaves them, by a comparison sort. */
+export function sortPairsReference(keys: ArrayLike<number>, indices: ArrayLike<number>): number[] {
+  return Array.from(indices, (_, i) => i)
+    .sort((a, b) => keys[b]! - keys[a]! || indices[a]! - indices[b]!)
+    .map((i) => indices[i]!);
+}
