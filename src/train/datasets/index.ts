@@ -9,6 +9,7 @@ import type { Dataset } from './common.js';
 import { readFer2013 } from './fer2013.js';
 import { readListFile } from './listfile.js';
 import { readRafdb } from './rafdb.js';
+import { syntheticFaces } from './synthetic_faces.js';
 
 export type { Dataset, GrayPixels, OfficialSplit, Sample, SampleMeta } from './common.js';
 
@@ -19,6 +20,8 @@ export const READERS: Readonly<Record<string, (path: string) => Promise<Dataset>
   affectnet: readAffectnet,
   fer2013: readFer2013,
   list: readListFile,
+  // Generated cartoon faces with exact landmarks (ships with the project; the path is ignored).
+  synthetic: async () => syntheticFaces({ subjects: 20, imagesPerSubject: 7, seed: 0 }),
 };
 
 export const DATASET_NAMES: readonly string[] = Object.keys(READERS);

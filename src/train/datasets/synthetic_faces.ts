@@ -5,7 +5,9 @@
 // into the image with a random scale and rotation, and drawn as anti-aliased strokes along the
 // landmark contours, so every landmark lies on what is drawn.
 
+import { cropBox } from '../../mask/align.js';
 import { seededRandom } from '../../nn/init.js';
+import { userError } from '../errors.js';
 import { NUM_CLASSES } from '../labels.js';
 import type { Dataset, GrayPixels, Sample } from './common.js';
 
@@ -185,7 +187,7 @@ export function faceShape(id: Identity, e: Expression): Float64Array {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Drawing: coverage masks over a bounding box, painted onto a float image.
+// Drawing: coverage masks over a bounding box, blended into a byte image.
 
 interface Mask {
   x0: number;
@@ -197,7 +199,7 @@ interface Mask {
 
 /**
  * Masks live in one scratch arena, emptied at the start of each renderFace: a fresh typed array per
- * shape made allocation and garbage collection a third of the generator's time.
+ * shape made allocation and garbage collection a large share of the generator's time.
  */
 let arena = new Float32Array(1 << 18), arenaUsed = 0;
 
@@ -452,21 +454,33 @@ function backgroundTone(r: Rand, skin: number): number {
   return t < below ? 40 + t : skin + 35 + (t - below);
 }
 
-/** One image: expression at a random intensity, jitter, then a random scale, rotation and position. */
+/**
+ * One image: expression at a random intensity, jitter, then a random scale, rotation and position
+ * that keeps every landmark inside the image and, where it fits, the pipeline's face crop too (so
+ * that aligned faces rarely show the black border of a crop beyond the image).
+ */
 function drawSample(subject: Subject, label: number, seed: number): { image: GrayPixels; landmarks: Float64Array } {
   const r = seededRandom(seed);
   const shape = faceShape(subject.id, expression(label, uniform(r, 0.55, 1.15), r));
   const scale = uniform(r, 50, 80), angle = (uniform(r, -12, 12) * Math.PI) / 180;
-  const c = Math.cos(angle) * scale, s = Math.sin(angle) * scale;
-  const lm = new Float64Array(shape.length);
-  for (let i = 0; i < shape.length; i += 2) {
-    const x = shape[i]! + 0.012 * gauss(r), y = shape[i + 1]! + 0.012 * gauss(r);
-    lm[i] = c * x - s * y;
-    lm[i + 1] = s * x + c * y;
-  }
+  const upright = shape.map((v) => scale * (v + 0.012 * gauss(r)));
+  const [l, t, rt, b] = cropBox(upright);
+  const c = Math.cos(angle), s = Math.sin(angle);
+  const rotate = (pts: ArrayLike<number>): Float64Array => {
+    const out = new Float64Array(pts.length);
+    for (let i = 0; i < pts.length; i += 2) (out[i] = c * pts[i]! - s * pts[i + 1]!), (out[i + 1] = s * pts[i]! + c * pts[i + 1]!);
+    return out;
+  };
+  const lm = rotate(upright);
   const [minX, minY, maxX, maxY] = bounds(lm);
+  const [cropMinX, cropMinY, cropMaxX, cropMaxY] = bounds([...lm, ...rotate([l, t, rt, t, l, b, rt, b])]);
   const margin = 6;
-  const tx = uniform(r, margin - minX, SYNTHETIC_WIDTH - margin - maxX), ty = uniform(r, margin - minY, SYNTHETIC_HEIGHT - margin - maxY);
+  const place = (cropMin: number, cropMax: number, min: number, max: number, size: number): number => {
+    const lo = margin - cropMin, hi = size - margin - cropMax;
+    const at = lo <= hi ? uniform(r, lo, hi) : (lo + hi) / 2; // a crop that cannot fit is centred
+    return Math.min(size - margin - max, Math.max(margin - min, at));
+  };
+  const tx = place(cropMinX, cropMaxX, minX, maxX, SYNTHETIC_WIDTH), ty = place(cropMinY, cropMaxY, minY, maxY, SYNTHETIC_HEIGHT);
   for (let i = 0; i < lm.length; i += 2) (lm[i]! += tx), (lm[i + 1]! += ty);
   const look: FaceLook = {
     ...subject,
@@ -481,11 +495,14 @@ function drawSample(subject: Subject, label: number, seed: number): { image: Gra
 
 /**
  * `subjects` people (`P001`, …) with `imagesPerSubject` images each, labels dealt round-robin from a
- * per-subject offset so that classes are balanced per subject and overall. Every image depends only on (seed, subject, index):
- * adding subjects or images leaves the existing ones unchanged.
+ * per-subject offset so that classes are balanced per subject and overall. Every image depends only
+ * on (seed, subject, index): adding subjects or images leaves the existing ones unchanged.
  */
 export function syntheticFaces(opts: { subjects: number; imagesPerSubject: number; seed: number }): Dataset {
   const { subjects, imagesPerSubject, seed } = opts;
+  for (const [name, v] of Object.entries({ subjects, imagesPerSubject })) {
+    if (!Number.isInteger(v) || v < 1) throw userError('synthetic data', `${name} is ${v}`, `give ${name} as a whole number ≥ 1`);
+  }
   const samples: Sample[] = [];
   for (let p = 1; p <= subjects; p++) {
     const person = randomSubject(seededRandom(hashSeed(seed, p)));

@@ -1,0 +1,148 @@
+// Training CLI: node dist/train.js --dataset ckplus --data-dir DIR [--epochs --batch-size --lr
+// --image-size --out DIR --resume --seed …]. Builds (or reuses) the preprocessed face cache, splits by
+// subject, trains OAENet with the original's objective, and ends with a test-set report and plots.
+
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { closeGpu, initGpu } from './kernels/context.js';
+import { loadCheckpoint } from './model/checkpoint.js';
+import { OAENet } from './model/oaenet.js';
+import { ensureCache, readCache, type FaceCache } from './train/cache.js';
+import { FACE_SIZE } from './mask/align.js';
+import { parseFlags, type FlagSpec } from './train/cli_args.js';
+import { DATASET_NAMES, readDataset } from './train/datasets/index.js';
+import { UserError, runCli } from './train/errors.js';
+import { CLASS_NAMES } from './train/labels.js';
+import { evaluate, trainLoop } from './train/loop.js';
+import { SGD } from './train/optim/sgd.js';
+import { confusionPng } from './train/plots.js';
+import { report } from './train/report.js';
+import { ReduceLROnPlateau } from './train/schedule.js';
+import { describeSplit, splitSamples } from './train/splits.js';
+import { loadTrainState, type LoopState } from './train/train_state.js';
+
+const FLAGS: Record<string, FlagSpec> = {
+  dataset: { type: 'string', help: `dataset format: ${DATASET_NAMES.join(', ')}`, default: 'synthetic' },
+  'data-dir': { type: 'string', help: 'dataset folder (or list/CSV file); not needed for synthetic' },
+  epochs: { type: 'int', help: 'epochs', default: 50 },
+  'batch-size': { type: 'int', help: 'images per step', default: 60 },
+  lr: { type: 'number', help: 'SGD learning rate', default: 1e-2 },
+  momentum: { type: 'number', help: 'SGD momentum', default: 0.9 },
+  'image-size': { type: 'int', help: 'network input side (multiple of 16; the mask is computed at 224 and resized)', default: 224 },
+  out: { type: 'string', help: 'run folder (checkpoints, metrics.jsonl, plots)' },
+  resume: { type: 'bool', help: 'continue the run in --out where it stopped' },
+  seed: { type: 'int', help: 'seed of initialisation, split, shuffling and augmentation', default: 0 },
+  folds: { type: 'int', help: 'subject k-fold: number of folds', default: 5 },
+  fold: { type: 'int', help: 'subject k-fold: the held-out test fold', default: 0 },
+  'holdout-subjects': { type: 'string', help: 'comma-separated test subjects (e.g. S010,S011) instead of folds' },
+  'val-subjects': { type: 'int', help: 'training subjects moved to validation (checkpoint selection; default: 12% of them, at least 1)' },
+  'island-weight': { type: 'number', help: 'weight of the island loss', default: 0.1 },
+  'lovasz-weight': { type: 'number', help: 'weight of the Lovász-softmax segmentation loss', default: 1 },
+  cache: { type: 'string', help: 'preprocessed face cache file (default: <out>/../cache-<dataset>.safetensors)' },
+  'max-steps': { type: 'int', help: 'stop (saving, resumable) after this many steps' },
+};
+
+const tty = process.stdout.isTTY;
+let lastStatus = 0;
+/** A status line: rewritten in place on a terminal, printed every 10 s into a log. */
+function progressLine(s: string): void {
+  if (tty) process.stdout.write('\r\x1b[2K' + s);
+  else if (performance.now() - lastStatus > 10_000) {
+    lastStatus = performance.now();
+    console.log(s);
+  }
+}
+
+async function main(): Promise<void> {
+  const f = parseFlags(process.argv.slice(2), FLAGS, 'train.js');
+  const dataset = f.dataset as string;
+  const imageSize = f['image-size'] as number;
+  if (imageSize % 16 !== 0 || imageSize < 32 || imageSize > 224) throw new UserError(`--image-size ${imageSize}: use a multiple of 16 from 32 to 224`);
+  const out = resolve((f.out as string | undefined) ?? join('runs', dataset));
+  const resume = f.resume as boolean;
+  const lastPath = join(out, 'last.safetensors');
+  if (resume && !existsSync(lastPath)) throw new UserError(`${lastPath}: no run to resume; start one without --resume`);
+  if (!resume && existsSync(lastPath)) throw new UserError(`${out}: already holds a run; pass --resume to continue it, or choose another --out`);
+  await mkdir(out, { recursive: true });
+
+  const gpu = await initGpu();
+  console.log(`adapter: ${gpu.info.adapterName} (${gpu.info.software ? 'software' : 'hardware'})`);
+  const cachePath = resolve((f.cache as string | undefined) ?? join(out, '..', `cache-${dataset}.safetensors`));
+  const dataDir = f['data-dir'] as string | undefined;
+  let cache: FaceCache;
+  if (dataDir !== undefined || dataset === 'synthetic') {
+    const ds = await readDataset(dataset, dataDir ?? '');
+    const built = await ensureCache(cachePath, ds, { onProgress: (done, total) => progressLine(`preprocessing faces ${done}/${total}`) });
+    cache = built.cache;
+    console.log(`${built.rebuilt ? '\n' : ''}faces: ${cache.count} from ${ds.path} (cache ${cachePath}${built.rebuilt ? ', rebuilt' : ''})`);
+  } else if (existsSync(cachePath)) {
+    // A GPU host may carry only the preprocessed cache.
+    cache = await readCache(cachePath, { dataset, size: FACE_SIZE });
+    console.log(`faces: ${cache.count} from the cache ${cachePath}`);
+  } else {
+    throw new UserError(`--data-dir is required for --dataset ${dataset} (or --cache naming a preprocessed face cache)`);
+  }
+
+  // Data with subject ids (CK+) is split by subject; other datasets use their official split.
+  const seed = f.seed as number;
+  const holdout = (f['holdout-subjects'] as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const bySubject = cache.samples.some((s) => s.subject !== null);
+  const subjects = new Set(cache.samples.map((s) => s.subject)).size;
+  const trainSubjects = holdout ? subjects - holdout.length : subjects - Math.ceil(subjects / (f.folds as number));
+  const valSubjects = (f['val-subjects'] as number | undefined) ?? Math.max(1, Math.round(0.12 * trainSubjects));
+  const split = splitSamples(
+    cache.samples,
+    !bySubject ? {} : holdout ? { testSubjects: holdout, valSubjects, seed } : { folds: f.folds as number, fold: f.fold as number, valSubjects, seed },
+    cachePath,
+  );
+  console.log(describeSplit(cache.samples, split));
+
+  const config = { dataset, imageSize, batchSize: f['batch-size'], epochs: f.epochs, seed: f.seed, folds: f.folds, fold: f.fold, holdout: holdout ?? null };
+  const model = new OAENet({ numClasses: CLASS_NAMES.length, inputSize: imageSize, seed: f.seed as number });
+  const opt = new SGD(model.parameters(), { lr: f.lr as number, momentum: f.momentum as number });
+  const plateau = new ReduceLROnPlateau(opt, 0.1, 7);
+  let state: LoopState = { epoch: 1, step: 0, lr: opt.lr, plateau: plateau.state, bestValAccuracy: -1, partial: { loss: 0, hits: 0, count: 0 }, history: [], config };
+  if (resume) {
+    state = await loadTrainState(lastPath, model, opt);
+    const was = JSON.stringify(state.config), now = JSON.stringify(config);
+    if (was !== now) throw new UserError(`${lastPath}: the run was started with ${was}; resume it with the same flags (now ${now})`);
+    opt.lr = state.lr;
+    plateau.state = { ...state.plateau };
+    console.log(`resuming at epoch ${state.epoch}, step ${state.step + 1}`);
+  }
+
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.log('\nstopping after this step and saving (Ctrl-C again to quit without saving)');
+  });
+  const result = await trainLoop(model, opt, plateau, cache, split, state, {
+    epochs: f.epochs as number,
+    batchSize: f['batch-size'] as number,
+    imageSize,
+    seed,
+    out,
+    weights: { island: f['island-weight'] as number, lovasz: f['lovasz-weight'] as number },
+    ...(f['max-steps'] !== undefined ? { maxSteps: f['max-steps'] as number } : {}),
+  }, {
+    line: (s) => console.log((tty ? '\r\x1b[2K' : '') + s),
+    status: progressLine,
+  }, () => interrupted);
+  if (result === 'stopped') {
+    console.log(`${tty ? '\n' : ''}saved ${lastPath} at epoch ${state.epoch}, step ${state.step + 1}; continue with the same flags plus --resume`);
+    if (interrupted) process.exitCode = 130;
+    return;
+  }
+
+  const best = join(out, 'best.safetensors');
+  await loadCheckpoint(model, best);
+  const test = await evaluate(model, cache, split.test, { batchSize: f['batch-size'] as number, imageSize });
+  console.log(`\ntest set (${split.test.length} faces, best-by-validation checkpoint):\n${report(test)}`);
+  await writeFile(join(out, 'test_metrics.json'), JSON.stringify({ accuracy: test.accuracy, recall: test.recall, confusion: test.confusion, classes: CLASS_NAMES }, null, 2));
+  await confusionPng(join(out, 'confusion_test.png'), test.confusion, CLASS_NAMES, `test set, ${split.test.length} faces`);
+  console.log(`wrote ${out}/{best,last}.safetensors, metrics.jsonl, curves.png, confusion_test.png`);
+}
+
+runCli(main).finally(closeGpu);

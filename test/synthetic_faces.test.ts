@@ -1,0 +1,135 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { alignFace, FACE_SIZE } from '../src/mask/align.js';
+import type { GrayPixels, Sample } from '../src/train/datasets/common.js';
+import { expression, faceShape, MEAN_IDENTITY, syntheticFaces, SYNTHETIC_HEIGHT, SYNTHETIC_WIDTH } from '../src/train/datasets/synthetic_faces.js';
+import { CLASS_NAMES, NUM_CLASSES } from '../src/train/labels.js';
+import { loadImage } from '../src/train/preprocess.js';
+
+const gray = (s: Sample): GrayPixels => s.image as GrayPixels;
+const points = (s: Sample): Float64Array => s.landmarks as Float64Array;
+const pixel = (g: GrayPixels, x: number, y: number): number => g.data[Math.round(y) * g.width + Math.round(x)]!;
+
+const data = syntheticFaces({ subjects: 4, imagesPerSubject: 14, seed: 7 });
+
+test('deterministic, stable ids, balanced classes per subject', () => {
+  const again = syntheticFaces({ subjects: 4, imagesPerSubject: 14, seed: 7 });
+  assert.is(again.samples.length, 56);
+  again.samples.forEach((s, i) => {
+    const t = data.samples[i]!;
+    assert.equal([s.source, s.label, s.subject, s.split], [t.source, t.label, t.subject, t.split]);
+    assert.equal(points(s), points(t));
+    assert.ok(Buffer.from(gray(s).data).equals(Buffer.from(gray(t).data)), s.source);
+  });
+  assert.equal([data.name, data.path, data.root], ['synthetic', 'generated', 'generated']);
+  assert.is(data.samples[3]!.source, 'synthetic:P001:0003');
+  assert.is(data.samples[14]!.subject, 'P002');
+  for (const p of ['P001', 'P002', 'P003', 'P004']) {
+    const counts = new Array(NUM_CLASSES).fill(0);
+    for (const s of data.samples) if (s.subject === p) counts[s.label]++;
+    assert.equal(counts, new Array(NUM_CLASSES).fill(2), p);
+  }
+  // A larger set keeps the first images; another seed changes them.
+  const more = syntheticFaces({ subjects: 5, imagesPerSubject: 15, seed: 7 });
+  assert.equal(points(more.samples[16]!), points(data.samples[15]!));
+  assert.ok(Buffer.from(gray(more.samples[16]!).data).equals(Buffer.from(gray(data.samples[15]!).data)));
+  const other = syntheticFaces({ subjects: 1, imagesPerSubject: 1, seed: 8 });
+  assert.not.equal(points(other.samples[0]!), points(data.samples[0]!));
+  assert.throws(() => syntheticFaces({ subjects: 0, imagesPerSubject: 7, seed: 1 }), /subjects is 0/);
+  assert.throws(() => syntheticFaces({ subjects: 2, imagesPerSubject: 2.5, seed: 1 }), /imagesPerSubject/);
+});
+
+test('68 landmarks inside the image', () => {
+  for (const s of data.samples) {
+    const lm = points(s), g = gray(s);
+    assert.equal([g.width, g.height, g.data.length], [SYNTHETIC_WIDTH, SYNTHETIC_HEIGHT, SYNTHETIC_WIDTH * SYNTHETIC_HEIGHT]);
+    assert.is(lm.length, 136);
+    for (let i = 0; i < 136; i += 2) assert.ok(lm[i]! >= 0 && lm[i]! <= g.width - 1 && lm[i + 1]! >= 0 && lm[i + 1]! <= g.height - 1, `${s.source} point ${i / 2}`);
+  }
+});
+
+test('every landmark lies on a drawn stroke: its pixel is darker than the skin', () => {
+  for (const s of data.samples) {
+    const lm = points(s), g = gray(s);
+    // Skin: the median around the middle of the cheek, between jaw point 2 and nose point 31.
+    const cx = (lm[4]! + lm[62]!) / 2, cy = (lm[5]! + lm[63]!) / 2;
+    const around: number[] = [];
+    for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) around.push(pixel(g, cx + dx, cy + dy));
+    const skin = around.sort((a, b) => a - b)[12]!;
+    for (let i = 0; i < 68; i++) {
+      const v = pixel(g, lm[2 * i]!, lm[2 * i + 1]!);
+      assert.ok(v < skin - 30, `${s.source} point ${i}: ${v} vs skin ${skin}`);
+    }
+  }
+});
+
+test('expressions move the landmarks they should (face units, mean identity)', () => {
+  const shape = (label: number): Float64Array => faceShape(MEAN_IDENTITY, expression(label, 1));
+  const y = (lm: Float64Array, i: number): number => lm[2 * i + 1]!;
+  const x = (lm: Float64Array, i: number): number => lm[2 * i]!;
+  const cornerRise = (lm: Float64Array): number => (y(lm, 51) + y(lm, 57)) / 2 - (y(lm, 48) + y(lm, 54)) / 2;
+  const innerGap = (lm: Float64Array): number => y(lm, 66) - y(lm, 62);
+  const eyeOpen = (lm: Float64Array): number => y(lm, 41) - y(lm, 37);
+  const browY = (lm: Float64Array, i: number): number => y(lm, i);
+  const [neutral, happy, sad, surprise, fear, disgust, anger] = [0, 1, 2, 3, 4, 5, 6].map(shape) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  assert.ok(cornerRise(happy) > cornerRise(neutral) + 0.1 && x(happy, 54) - x(happy, 48) > x(neutral, 54) - x(neutral, 48));
+  assert.ok(eyeOpen(happy) < eyeOpen(neutral));
+  assert.ok(cornerRise(sad) < cornerRise(neutral) - 0.08 && browY(sad, 21) < browY(neutral, 21) - 0.08);
+  assert.ok(innerGap(surprise) > 0.25 && eyeOpen(surprise) > 1.4 * eyeOpen(neutral) && browY(surprise, 19) < browY(neutral, 19) - 0.1);
+  assert.ok(x(fear, 22) - x(fear, 21) < x(neutral, 22) - x(neutral, 21) - 0.1 && eyeOpen(fear) > eyeOpen(neutral) && innerGap(fear) > 0);
+  assert.ok(x(fear, 54) - x(fear, 48) > x(neutral, 54) - x(neutral, 48));
+  assert.ok(y(disgust, 51) < y(neutral, 51) - 0.05 && y(disgust, 33) < y(neutral, 33) - 0.05 && eyeOpen(disgust) < eyeOpen(neutral));
+  assert.ok(browY(anger, 21) > browY(neutral, 21) + 0.1 && y(anger, 57) - y(anger, 51) < y(neutral, 57) - y(neutral, 51) - 0.05);
+  assert.is(innerGap(neutral), 0);
+});
+
+test('alignFace accepts every face: a 224×224 face with its landmarks inside', async () => {
+  for (const s of data.samples) {
+    const a = alignFace(await loadImage(s), points(s));
+    assert.equal([a.face.width, a.face.height], [FACE_SIZE, FACE_SIZE], s.source);
+    for (const v of a.landmarks) assert.ok(v >= 0 && v < FACE_SIZE, `${s.source}: aligned landmark ${v}`);
+  }
+});
+
+/** A person looks at this: rows are classes, four faces each with their landmarks, then one aligned crop. */
+test('contact sheet build/synthetic_faces.png', async () => {
+  const t0 = performance.now();
+  const big = syntheticFaces({ subjects: 10, imagesPerSubject: 20, seed: 1 });
+  console.log(`  synthetic faces: 200 images in ${(performance.now() - t0).toFixed(0)} ms`);
+
+  const cols = 4, cw = SYNTHETIC_WIDTH, ch = SYNTHETIC_HEIGHT, left = 90;
+  const W = left + cols * cw + FACE_SIZE, H = NUM_CLASSES * ch;
+  const rgb = new Uint8Array(W * H * 3).fill(255);
+  const dot = (x: number, y: number): void => {
+    for (const [dx, dy] of [[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]] as const) {
+      const px = Math.round(x) + dx, py = Math.round(y) + dy;
+      if (px >= 0 && py >= 0 && px < W && py < H) rgb.set([255, 40, 40], (py * W + px) * 3);
+    }
+  };
+  const blit = (grey: Uint8Array, stride: number, w: number, h: number, ox: number, oy: number): void => {
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.fill(grey[(y * w + x) * stride]!, ((oy + y) * W + ox + x) * 3, ((oy + y) * W + ox + x) * 3 + 3);
+  };
+  for (let c = 0; c < NUM_CLASSES; c++) {
+    const row = big.samples.filter((s) => s.label === c).filter((_, i) => i % 5 === 0).slice(0, cols);
+    row.forEach((s, k) => {
+      blit(gray(s).data, 1, cw, ch, left + k * cw, c * ch);
+      const lm = points(s);
+      for (let i = 0; i < 136; i += 2) dot(left + k * cw + lm[i]!, c * ch + lm[i + 1]!);
+    });
+    const a = alignFace(await loadImage(row[0]!), points(row[0]!));
+    blit(a.face.data, 3, FACE_SIZE, FACE_SIZE, left + cols * cw, c * ch);
+    for (let i = 0; i < 136; i += 2) dot(left + cols * cw + a.landmarks[i]!, c * ch + a.landmarks[i + 1]!);
+  }
+  const labels = CLASS_NAMES.map((n, c) => `<text x="8" y="${c * ch + ch / 2}" font-size="18" font-family="sans-serif">${n}</text>`).join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${labels}</svg>`;
+  const file = join(dirname(fileURLToPath(import.meta.url)), '..', 'synthetic_faces.png');
+  mkdirSync(dirname(file), { recursive: true });
+  await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).composite([{ input: Buffer.from(svg) }]).png().toFile(file);
+  assert.equal((await sharp(file).metadata()).width, W);
+});
+
+test.run();

@@ -1,0 +1,108 @@
+// The training and evaluation CLIs end to end, as child processes on a handful of real CK+ images at
+// 32 px: the loss falls; a run stopped mid-epoch and resumed matches an uninterrupted one exactly;
+// bad input gives one line and a non-zero exit without leaving a checkpoint.
+
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { repoRoot } from './fixtures.js';
+
+const root = repoRoot();
+/** The compiled CLIs beside this compiled test (build/src/*.js). */
+const built = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+const ckplus = join(root, '..', 'shared', 'data', 'ckplus');
+const work = mkdtempSync(join(tmpdir(), 'train-cli-'));
+const data = join(work, 'ckplus');
+
+function run(script: 'train' | 'test', args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [join(built, `${script}.js`), ...args], { encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr.split('\n').filter((l) => !l.startsWith('Warning:')).join('\n').trim() };
+}
+
+// 3 images of 3 classes from each of 4 subjects: enough for a subject split into train/val/test.
+test.before(() => {
+  const subjects = ['S010', 'S011', 'S014', 'S022'];
+  for (const cls of ['happy', 'surprise', 'neutral']) {
+    mkdirSync(join(data, cls), { recursive: true });
+    const files = readdirSync(join(ckplus, cls));
+    for (const s of subjects) {
+      const png = files.filter((f) => f.startsWith(s + '_') && f.endsWith('.png')).sort()[0];
+      if (!png) continue;
+      copyFileSync(join(ckplus, cls, png), join(data, cls, png));
+      for (const lm of files.filter((f) => f.startsWith(png.slice(0, 9)) && f.endsWith('_landmarks.txt'))) copyFileSync(join(ckplus, cls, lm), join(data, cls, lm));
+    }
+  }
+});
+
+test.after(() => rmSync(work, { recursive: true, force: true }));
+
+const common = ['--dataset', 'ckplus', '--data-dir', data, '--image-size', '32', '--batch-size', '4', '--lr', '0.01', '--folds', '4', '--val-subjects', '1', '--epochs', '3'];
+const history = (dir: string): { trainLoss: number; valLoss: number }[] =>
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+test('train: loss falls, checkpoints, plots, test report', () => {
+  const out = join(work, 'full');
+  const r = run('train', [...common, '--out', out]);
+  assert.is(r.code, 0, r.out + r.err);
+  const h = history(out);
+  assert.is(h.length, 3);
+  assert.ok(h[2]!.trainLoss < h[0]!.trainLoss, `train loss ${h.map((e) => e.trainLoss)}`);
+  for (const f of ['best.safetensors', 'last.safetensors', 'curves.png', 'confusion_test.png', 'test_metrics.json']) assert.ok(existsSync(join(out, f)), f);
+  assert.match(r.out, /test set \(\d+ faces/);
+  assert.match(r.out, /recall per class/);
+});
+
+test('train: a stopped run resumed with --resume matches an uninterrupted one exactly', () => {
+  const out = join(work, 'resumed');
+  const first = run('train', [...common, '--out', out, '--max-steps', '4']);
+  assert.is(first.code, 0, first.out + first.err);
+  assert.match(first.out, /continue with the same flags plus --resume/);
+  const again = run('train', [...common, '--out', out]);
+  assert.is(again.code, 1);
+  assert.match(again.err, /already holds a run; pass --resume/);
+  const second = run('train', [...common, '--out', out, '--resume']);
+  assert.is(second.code, 0, second.out + second.err);
+  assert.equal(history(out), history(join(work, 'full')));
+});
+
+test('test.js: evaluates a folder and predicts one image as JSON', () => {
+  const model = join(work, 'full', 'best.safetensors');
+  const folder = run('test', ['--model', model, '--dataset', 'ckplus', '--data-dir', data, '--out', join(work, 'eval')]);
+  assert.is(folder.code, 0, folder.err);
+  assert.match(folder.out, /accuracy +[\d.]+% \(\d+\/\d+\)/);
+  assert.ok(existsSync(join(work, 'eval', 'confusion_ckplus_all.png')));
+  const png = readdirSync(join(data, 'happy')).find((f) => f.endsWith('.png'))!;
+  const stem = png.slice(0, -4);
+  const one = run('test', ['--model', model, '--image', join(data, 'happy', png), '--landmarks', join(data, 'happy', `${stem}_landmarks.txt`)]);
+  assert.is(one.code, 0, one.err);
+  const json = JSON.parse(one.out);
+  const p = Object.values(json.probabilities) as number[];
+  assert.is(p.length, 7);
+  assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+});
+
+test('bad input: one line, non-zero exit, no checkpoint', () => {
+  const cases: [string[], RegExp][] = [
+    [['--dataset', 'nope', '--data-dir', data], /unknown dataset|known/i],
+    [['--dataset', 'ckplus', '--data-dir', join(work, 'missing')], /missing/],
+    [['--dataset', 'ckplus', '--data-dir', data, '--epochs', 'ten'], /--epochs "ten" is not an integer/],
+    [['--dataset', 'ckplus', '--data-dir', data, '--resume'], /no run to resume/],
+    [['--dataset', 'ckplus', '--data-dir', data, '--image-size', '50'], /multiple of 16/],
+    [['--dataset', 'ckplus', '--data-dir', data, '--bogus'], /unknown flag --bogus/],
+  ];
+  cases.forEach(([args, re], i) => {
+    const out = join(work, `bad${i}`);
+    const r = run('train', [...args, '--out', out]);
+    assert.is(r.code, 1, `${args.join(' ')}: exit ${r.code}\n${r.out}\n${r.err}`);
+    assert.match(r.err, re);
+    assert.is(r.err.split('\n').length, 1, r.err);
+    assert.not.match(r.err, /\n\s+at /);
+    assert.not.ok(existsSync(join(out, 'last.safetensors')));
+  });
+});
+
+test.run();
