@@ -11,6 +11,7 @@
 import { globalAvgPool } from '../graph/ops/global_avg_pool.js';
 import { f32bits, launch1d } from '../graph/ops/launch.js';
 import { scope, Tensor } from '../graph/tensor.js';
+import { NET_MEAN, NET_STD } from '../mask/image.js';
 
 export type JitterOp = 'brightness' | 'contrast' | 'saturation';
 
@@ -158,9 +159,6 @@ export function augment(images: Tensor, plan: AugmentPlan): Tensor {
   });
 }
 
-/** Input normalisation (design §2), as src/mask/image.ts's NET_MEAN/NET_STD: that module loads sharp, kept out of here. */
-const NET_MEAN = 0.456;
-const NET_STD = 0.225;
 
 /**
  * The training inputs of a batch whose faces were flipped on the host (src/train/face_batch.ts): rectangles,
