@@ -75,6 +75,9 @@ test('write → read round trip is identical; written atomically', async () => {
   assert.equal(back.channels, built.channels);
   assert.equal(back.pixels, built.pixels);
   assert.equal(back.landmarks, built.landmarks);
+  // Every CK+ image has its landmark file: nothing detected, nothing left out.
+  assert.is(back.key.detector, undefined);
+  assert.equal(back.skipped, []);
   for (let i = 0; i < built.count; i++) assert.equal(cachedFace(back, i).data, cachedFace(built, i).data);
   assert.equal(await readdir(join(tmp, 'sub')), ['ck.safetensors'], 'no temporary file left');
   await throwsUserError(() => readCache(path, { size: 224 }), 'was built with size 64, not 224');

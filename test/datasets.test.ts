@@ -4,11 +4,14 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import sharp from 'sharp';
 import { repoRoot } from './fixtures.js';
+import { setupGpu } from './util.js';
 import { buildCache } from '../src/train/cache.js';
 import { DATASET_NAMES, readDataset, type Dataset, type Sample } from '../src/train/datasets/index.js';
 import { UserError } from '../src/train/errors.js';
 import { CLASS_NAMES, LABEL_MAPS, mapLabel } from '../src/train/labels.js';
+import { DEFAULT_DETECT, detectorKey } from '../src/train/landmark_source.js';
 import { splitSamples, subjectFolds, subjectsOf } from '../src/train/splits.js';
 
 const CKPLUS = join(repoRoot(), '..', 'shared', 'data', 'ckplus');
@@ -19,6 +22,7 @@ let tmp = '';
 let ckplus: Dataset;
 
 test.before(async () => {
+  await setupGpu(); // samples without landmarks get them from the landmark nets
   tmp = await mkdtemp(join(tmpdir(), 'oaenet-datasets-'));
   ckplus = await readDataset('ckplus', CKPLUS);
 });
@@ -167,11 +171,21 @@ test('unknown dataset names and missing folders', async () => {
   await userErrorOf(() => readDataset('list', join(tmp, 'nowhere.txt')), 'nowhere.txt', 'list file not found');
 });
 
-test('CK+48: class folders without landmarks, contempt dropped; caching needs the landmark model', async () => {
-  const root = await tree('ck48', { 'anger/S010_004_00000017.png': 'x', 'contempt/S138_008_00000007.png': 'x', 'surprise/S011_001_00000016.png': 'x', 'surprise/notes.txt': 'x' });
+/** A 48×48 grey face crop of a CK+ frame, as CK+48 ships them. */
+async function face48(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  await sharp(from).extract({ left: 190, top: 110, width: 310, height: 310 }).resize(48, 48).greyscale().png().toFile(to);
+}
+
+test('CK+48: class folders without landmarks, contempt dropped; cached with detected landmarks', async () => {
+  const root = await tree('ck48', { 'contempt/S138_008_00000007.png': 'x', 'surprise/notes.txt': 'x' });
+  await face48(ck('anger/S010_004_00000019.png'), join(root, 'anger/S010_004_00000017.png'));
+  await face48(ck('surprise/S011_001_00000016.png'), join(root, 'surprise/S011_001_00000016.png'));
   const ds = await readDataset('ck48', root);
   assert.equal(ds.samples.map((s) => [CLASS_NAMES[s.label], s.subject, s.landmarks]), [['anger', 'S010', null], ['surprise', 'S011', null]]);
-  await userErrorOf(() => buildCache(ds, { size: 32 }), root, 'not yet: landmarks for ck48 need the face landmark model (issue 4)');
+  const cache = await buildCache(ds, { size: 32 });
+  assert.is(cache.count, 2);
+  assert.is(cache.key.detector, detectorKey(DEFAULT_DETECT));
 });
 
 test('RAF-DB basic: labels, train_/test_ split, no landmarks', async () => {
@@ -186,7 +200,8 @@ test('RAF-DB basic: labels, train_/test_ split, no landmarks', async () => {
     ['test_0001_aligned.jpg', 'surprise', 'test', null],
   ]);
   assert.equal(splitSamples(ds.samples, {}, root), { train: [0, 1], val: [], test: [2] });
-  await userErrorOf(() => buildCache(ds), root, 'not yet: landmarks for rafdb need the face landmark model (issue 4)');
+  // Landmarks are detected on the image itself, so a missing image is the first problem.
+  await userErrorOf(() => buildCache(ds), join(root, 'Image/aligned/train_00001_aligned.jpg'), 'cannot decode the image');
   await writeFile(join(root, 'EmoLabel/list_patition_label.txt'), 'train_00001.jpg 5\ntrain_00002.jpg 0\n');
   await userErrorOf(() => readDataset('rafdb', root), 'list_patition_label.txt:2', 'label "0" is out of range', '1 surprise');
 });
@@ -203,8 +218,19 @@ test('FER2013: pixels, Usage splits, label map; bad labels and pixel rows', asyn
     const img = ds.samples[1]!.image;
     assert.ok(typeof img !== 'string' && img.width === 48 && img.data[0] === 7 && img.data[300] === (307 % 256));
     assert.equal(splitSamples(ds.samples, {}, path), { train: [0], val: [1], test: [2] });
-    await userErrorOf(() => buildCache(ds), 'not yet: landmarks for fer2013 need the face landmark model (issue 4)');
   }
+  // 48×48 crops: the landmark net sees the whole image as the face. On these patterns its landmarks give
+  // no face crop, so none is a face; a real face (a CK+ crop) is, and the pattern beside it is left out.
+  const patterns = await readDataset('fer2013', root);
+  await userErrorOf(() => buildCache(patterns, { size: 32 }), `${join(root, 'fer2013.csv')}: no face found in any of its 3 images`);
+  await face48(ck('happy/S010_006_00000015.png'), join(root, 'face.png'));
+  const { data } = await sharp(join(root, 'face.png')).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  await writeFile(join(root, 'fer2013.csv'), `emotion,pixels,Usage\n3,${Array.from(data).join(' ')},Training\n0,${ferPixels(0)},Training\n`);
+  const warnings: string[] = [];
+  const cache = await buildCache(await readDataset('fer2013', root), { size: 32, warn: (l) => warnings.push(l) });
+  assert.equal([cache.count, cache.skipped], [1, ['fer2013.csv:3']]);
+  assert.is(cache.key.detector, detectorKey(DEFAULT_DETECT));
+  assert.ok(warnings[0]!.includes(`${join(root, 'fer2013.csv')}:3: no face found`), warnings.join('\n'));
   const csv = join(root, 'fer2013.csv');
   await writeFile(csv, `emotion,pixels,Usage\n0,${ferPixels(0)},Training\n7,${ferPixels(0)},Training\n`);
   await userErrorOf(() => readDataset('fer2013', root), `${csv}:3`, 'label "7" is out of range', '6 neutral');
@@ -249,9 +275,13 @@ test('list files: relative paths, landmarks beside the image, comments, bad line
     ['S010_006_00000015.png', 1, 'S010', 'S010_006_00000015_landmarks.txt'],
     ['other.png', 6, 'P7', null],
   ]);
-  await userErrorOf(() => buildCache(ds, { size: 32 }), list, 'not yet: landmarks for list need the face landmark model (issue 4)', '1 of 2 images lack');
-  const one = { ...ds, samples: ds.samples.slice(0, 1) };
-  assert.is((await buildCache(one, { size: 32 })).count, 1);
+  // The image without a landmark file gets detected ones; with every file, no detector is involved.
+  const both = await buildCache(ds, { size: 32 });
+  assert.is(both.count, 2);
+  assert.is(both.key.detector, detectorKey(DEFAULT_DETECT));
+  const one = await buildCache({ ...ds, samples: ds.samples.slice(0, 1) }, { size: 32 });
+  assert.is(one.count, 1);
+  assert.is(one.key.detector, undefined);
 
   await writeFile(list, 'img/S010_006_00000015.png\t7\n');
   await userErrorOf(() => readDataset('list', list), `${list}:1`, 'label "7" is out of range', '0 neutral');

@@ -1,9 +1,12 @@
 // The preprocessed training set in ONE safetensors file (the file carried to a GPU host): aligned
 // size×size uint8 crops, each stored with one channel when it is grey (most of CK+; 3× smaller) or
 // as B,G,R, 68 landmarks in crop pixels (float32), labels, subject ids, official splits, and the
-// source paths in the metadata. A key (dataset, path, size, preprocessing version, and a fingerprint
-// of the sample list with file sizes and mtimes) decides whether an existing file is stale; files are
-// written atomically.
+// source paths in the metadata. A key (dataset, path, size, preprocessing version, the landmark
+// detector's settings when some landmarks are detected, and a fingerprint of the sample list with file
+// sizes and mtimes) decides whether an existing file is stale; files are written atomically.
+// Samples without landmarks get them from the landmark nets (src/train/landmark_source.ts), loaded once
+// per build; one in which no face is found is left out with a warning (a dataset of thousands should not
+// stop at one bad photo), counted at the end and listed in the file's metadata `skipped`.
 
 import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
@@ -14,6 +17,7 @@ import { entryFrom, readSafetensorsFile, serializeSafetensors, toFloat32, toInt3
 import type { Dataset, OfficialSplit, Sample, SampleMeta } from './datasets/common.js';
 import { UserError, reason, userError } from './errors.js';
 import { CLASS_NAMES, NUM_CLASSES } from './labels.js';
+import { DEFAULT_DETECT, LandmarkSource, NoFaceError, detectorKey, type DetectSettings } from './landmark_source.js';
 import { prepareFace } from './preprocess.js';
 
 const FORMAT = 'oaenet-face-cache/1';
@@ -27,6 +31,8 @@ export interface CacheKey {
   path: string;
   size: number;
   preprocess: string;
+  /** detectorKey(settings) when some samples have no landmarks of their own, else absent. */
+  detector?: string;
   /** sha256 of every sample's source, label, subject, split, landmark source and file size/mtime. */
   fingerprint: string;
 }
@@ -45,6 +51,8 @@ export interface FaceCache {
   /** [count, 68, 2] (x, y) in crop pixels. */
   landmarks: Float32Array;
   samples: SampleMeta[];
+  /** Sources (relative to root) of the samples left out because no face was found in them. */
+  skipped: string[];
 }
 
 export interface CacheOptions {
@@ -53,19 +61,38 @@ export interface CacheOptions {
   /** Images decoded at once (default 4). */
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
+  /** How samples without landmarks get them (default DEFAULT_DETECT). */
+  detect?: DetectSettings;
+  /** Where warnings about left-out samples go (default console.warn). */
+  warn?: (line: string) => void;
 }
 
-/** Runs fn over items with at most `limit` in flight; results in input order. */
+/** Individual warnings printed per build before only the final count is. */
+const WARN_EACH = 10;
+
+/**
+ * Runs fn over items with at most `limit` in flight; results in input order. After a failure no item
+ * starts, and the error is thrown once every running one has settled (so none still uses the landmark
+ * nets when they are disposed).
+ */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]!, i);
+      try {
+        out[i] = await fn(items[i]!, i);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const error = settled.find((r) => r.status === 'rejected');
+  if (error) throw error.reason;
   return out;
 }
 
@@ -79,7 +106,7 @@ function checkSize(size: number): number {
   return size;
 }
 
-export async function cacheKey(ds: Dataset, size = DEFAULT_IMAGE_SIZE): Promise<CacheKey> {
+export async function cacheKey(ds: Dataset, size = DEFAULT_IMAGE_SIZE, detect: DetectSettings = DEFAULT_DETECT): Promise<CacheKey> {
   const hash = createHash('sha256');
   const rows = await mapLimit(ds.samples, 64, async (s) => {
     const image = typeof s.image === 'string' ? await fileStamp(s.image) : createHash('sha256').update(s.image.data).digest('hex');
@@ -87,42 +114,58 @@ export async function cacheKey(ds: Dataset, size = DEFAULT_IMAGE_SIZE): Promise<
     return JSON.stringify([s.source, s.label, s.subject, s.split, image, lm]);
   });
   for (const r of rows) hash.update(r).update('\n');
-  return { format: FORMAT, dataset: ds.name, path: ds.path, size: checkSize(size), preprocess: PREPROCESS_VERSION, fingerprint: hash.digest('hex') };
-}
-
-/** Refuses datasets whose landmarks must come from the (not yet written) landmark model. */
-function requireLandmarks(ds: Dataset): void {
-  const missing = ds.samples.filter((s) => s.landmarks === null);
-  if (missing.length === 0) return;
-  const fix = missing.length === ds.samples.length
-    ? 'use CK+ or a list file whose images have <stem>_landmarks.txt beside them'
-    : `${missing.length} of ${ds.samples.length} images lack <stem>_landmarks.txt (e.g. ${missing[0]!.source}); add them or leave those images out`;
-  throw userError(ds.path, `not yet: landmarks for ${ds.name} need the face landmark model (issue 4)`, fix);
+  const detector = ds.samples.some((s) => s.landmarks === null) ? { detector: detectorKey(detect) } : {};
+  return { format: FORMAT, dataset: ds.name, path: ds.path, size: checkSize(size), preprocess: PREPROCESS_VERSION, ...detector, fingerprint: hash.digest('hex') };
 }
 
 /** Aligns and crops every sample of the dataset (in memory; writeCache stores it). */
 export async function buildCache(ds: Dataset, opts: CacheOptions = {}): Promise<FaceCache> {
-  requireLandmarks(ds);
-  return build(ds, await cacheKey(ds, opts.size ?? DEFAULT_IMAGE_SIZE), opts);
+  return build(ds, await cacheKey(ds, opts.size ?? DEFAULT_IMAGE_SIZE, opts.detect), opts);
 }
+
+const skippedLine = (c: FaceCache, total: number): string =>
+  `warning: ${c.skipped.length} of ${total} images left out, no face found in them (a written cache lists them in its metadata "skipped"); give them 68-point landmark files to keep them`;
 
 async function build(ds: Dataset, key: CacheKey, opts: CacheOptions): Promise<FaceCache> {
   const { size } = key;
-  const n = ds.samples.length;
-  const landmarks = new Float32Array(n * LANDMARKS * 2);
+  const warn = opts.warn ?? console.warn;
+  const total = ds.samples.length;
+  const source = new LandmarkSource(opts.detect);
   let done = 0;
-  const crops = await mapLimit(ds.samples, opts.concurrency ?? 4, async (s: Sample, i) => {
-    const f = await prepareFace(s, size);
-    landmarks.set(f.landmarks, i * LANDMARKS * 2);
-    opts.onProgress?.(++done, n);
-    return greyPlane(f.face.data) ?? f.face.data;
-  });
-  const channels = Uint8Array.from(crops, (c) => c.length / (size * size));
+  let faces: ({ crop: Uint8Array; landmarks: Float64Array } | null)[];
+  try {
+    faces = await mapLimit(ds.samples, opts.concurrency ?? 4, async (s: Sample) => {
+      try {
+        const f = await prepareFace(s, size, source.detect);
+        return { crop: greyPlane(f.face.data) ?? f.face.data, landmarks: f.landmarks };
+      } catch (e) {
+        if (!(e instanceof NoFaceError)) throw e;
+        return null;
+      } finally {
+        opts.onProgress?.(++done, total);
+      }
+    });
+  } finally {
+    await source.dispose();
+  }
+  const kept = ds.samples.flatMap((s, i) => (faces[i] ? [{ s, ...faces[i]! }] : []));
+  const left = ds.samples.filter((_, i) => !faces[i]);
+  if (kept.length === 0) throw userError(ds.path, `no face found in any of its ${total} image${total === 1 ? '' : 's'}`, 'check that they show faces, or give them 68-point landmark files');
+  const n = kept.length;
+  const channels = Uint8Array.from(kept, (k) => k.crop.length / (size * size));
   const offsets = offsetsOf(channels, size);
   const pixels = new Uint8Array(offsets[n]!);
-  crops.forEach((c, i) => pixels.set(c, offsets[i]!));
-  const samples = ds.samples.map(({ source, label, subject, split }) => ({ source: relative(ds.root, source), label, subject, split }));
-  return { key, root: ds.root, count: n, size, channels, pixels, offsets: offsets.subarray(0, n), landmarks, samples };
+  const landmarks = new Float32Array(n * LANDMARKS * 2);
+  kept.forEach((k, i) => {
+    pixels.set(k.crop, offsets[i]!);
+    landmarks.set(k.landmarks, i * LANDMARKS * 2);
+  });
+  const samples = kept.map(({ s: { source, label, subject, split } }) => ({ source: relative(ds.root, source), label, subject, split }));
+  const skipped = left.map((s) => relative(ds.root, s.source));
+  const cache = { key, root: ds.root, count: n, size, channels, pixels, offsets: offsets.subarray(0, n), landmarks, samples, skipped };
+  left.slice(0, WARN_EACH).forEach((s) => warn(`warning: ${s.source}: no face found; left out of the cache`));
+  if (left.length > 0) warn(skippedLine(cache, total));
+  return cache;
 }
 
 /** Start of each crop in the pixel bytes, plus the total at [n]. */
@@ -185,6 +228,7 @@ function toFile(c: FaceCache): [Record<string, Entry>, Record<string, string>] {
     classes: JSON.stringify(CLASS_NAMES),
     subject_ids: JSON.stringify(subjects),
     sources: JSON.stringify(c.samples.map((s) => s.source)),
+    skipped: JSON.stringify(c.skipped),
   };
   return [entries, metadata];
 }
@@ -219,14 +263,15 @@ export async function readCache(path: string, expect: Partial<Pick<CacheKey, 'da
   }
   const { entries, metadata } = file;
   if (metadata.format !== FORMAT) throw bad(`is not an OAENet face cache (format ${JSON.stringify(metadata.format ?? null)}, expected ${FORMAT})`);
-  let key: CacheKey, subjectIds: string[], sources: string[];
+  let key: CacheKey, subjectIds: string[], sources: string[], skipped: string[];
   try {
-    [key, subjectIds, sources] = [JSON.parse(metadata.key!), JSON.parse(metadata.subject_ids!), JSON.parse(metadata.sources!)];
+    // `skipped` is absent from caches written before landmarks were detected.
+    [key, subjectIds, sources, skipped] = [JSON.parse(metadata.key!), JSON.parse(metadata.subject_ids!), JSON.parse(metadata.sources!), JSON.parse(metadata.skipped ?? '[]')];
   } catch {
     throw bad('has malformed metadata');
   }
   const strings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
-  if (!Number.isInteger(key?.size) || !strings(subjectIds) || !strings(sources)) throw bad('has malformed metadata');
+  if (!Number.isInteger(key?.size) || !strings(subjectIds) || !strings(sources) || !strings(skipped)) throw bad('has malformed metadata');
   for (const k of ['dataset', 'size'] as const) {
     if (expect[k] !== undefined && expect[k] !== key[k]) throw userError(path, `was built with ${k} ${key[k]}, not ${expect[k]}`, `build it again with ${k} ${expect[k]} or pass ${k} ${key[k]}`);
   }
@@ -249,7 +294,7 @@ export async function readCache(path: string, expect: Partial<Pick<CacheKey, 'da
   if (subjects.some((s) => s < -1 || s >= subjectIds.length) || splits.some((s) => s >= SPLIT_CODES.length)) throw bad('has bad subject or split codes');
   const samples = sources.map((source, i) => ({ source, label: labels[i]!, subject: subjects[i]! < 0 ? null : subjectIds[subjects[i]!]!, split: SPLIT_CODES[splits[i]!]! }));
   const landmarks = toFloat32(get('landmarks', 'F32', [n, LANDMARKS, 2]));
-  return { key, root: metadata.root ?? '', count: n, size, channels, pixels, offsets: offsets.subarray(0, n), landmarks, samples };
+  return { key, root: metadata.root ?? '', count: n, size, channels, pixels, offsets: offsets.subarray(0, n), landmarks, samples, skipped };
 }
 
 /**
@@ -257,11 +302,14 @@ export async function readCache(path: string, expect: Partial<Pick<CacheKey, 'da
  * (an unreadable or stale file is rebuilt, never trusted).
  */
 export async function ensureCache(path: string, ds: Dataset, opts: CacheOptions = {}): Promise<{ cache: FaceCache; rebuilt: boolean }> {
-  requireLandmarks(ds);
-  const want = await cacheKey(ds, opts.size ?? DEFAULT_IMAGE_SIZE);
+  const want = await cacheKey(ds, opts.size ?? DEFAULT_IMAGE_SIZE, opts.detect);
   const old = await readCache(path).catch(() => null);
-  const fields = Object.keys(want) as (keyof CacheKey)[];
-  if (old && fields.every((k) => old.key[k] === want[k])) return { cache: old, rebuilt: false };
+  const fields = [...new Set([...Object.keys(want), ...Object.keys(old?.key ?? {})])] as (keyof CacheKey)[];
+  if (old && fields.every((k) => old.key[k] === want[k])) {
+    // Said again on reuse: otherwise the smaller face count would go unexplained.
+    if (old.skipped.length > 0) (opts.warn ?? console.warn)(skippedLine(old, old.count + old.skipped.length));
+    return { cache: old, rebuilt: false };
+  }
   const cache = await build(ds, want, opts);
   await writeCache(path, cache);
   return { cache, rebuilt: true };

@@ -1,12 +1,14 @@
 // One sample → its aligned face crop and landmarks in crop pixels (spec §2 steps 1–3), through
-// src/mask (decodeBgr, readLandmarks, alignFace). This wrapper only turns their plain Errors into
-// one-line UserErrors naming the file and the fix, and feeds inline pixels/points (CSV datasets).
+// src/mask (decodeBgr, readLandmarks, alignFace). This wrapper turns their plain Errors into one-line
+// UserErrors naming the file and the fix, feeds inline pixels/points (CSV datasets), and asks a detector
+// (src/train/landmark_source.ts) for the landmarks of samples that have none.
 
 import { alignFace } from '../mask/align.js';
 import { decodeBgr, type BgrImage } from '../mask/image.js';
 import { readLandmarks } from '../mask/landmarks.js';
 import type { GrayPixels, Sample } from './datasets/common.js';
 import { UserError, reason, userError } from './errors.js';
+import { NoFaceError } from './landmark_source.js';
 
 export interface PreparedFace {
   /** size×size×3 B,G,R. */
@@ -30,10 +32,13 @@ export async function loadImage(sample: Sample): Promise<BgrImage> {
   }
 }
 
-export async function loadLandmarks(sample: Sample): Promise<Float64Array> {
+/** Landmarks of a decoded image without landmarks of its own, in image pixels; null when it shows no face. */
+export type LandmarkDetector = (img: BgrImage) => Promise<Float64Array | null>;
+
+/** The sample's own landmarks (a file or inline points); null when it has none. */
+export async function loadLandmarks(sample: Sample): Promise<Float64Array | null> {
   const lm = sample.landmarks;
-  if (lm === null) throw userError(sample.source, 'no landmarks', 'landmarks for this image need the face landmark model (issue 4)');
-  if (typeof lm !== 'string') return lm;
+  if (lm === null || typeof lm !== 'string') return lm;
   try {
     return await readLandmarks(lm);
   } catch (e) {
@@ -44,12 +49,20 @@ export async function loadLandmarks(sample: Sample): Promise<Float64Array> {
   }
 }
 
-export async function prepareFace(sample: Sample, size: number): Promise<PreparedFace> {
-  const [img, lm] = await Promise.all([loadImage(sample), loadLandmarks(sample)]);
+const noFace = (sample: Sample, problem: string): NoFaceError =>
+  new NoFaceError(`${sample.source}: ${problem}; give it a 68-point landmark file (<stem>_landmarks.txt beside a listed image) or leave it out`);
+
+/** `detect` finds the landmarks of samples without any; a sample in which it finds no face is a NoFaceError. */
+export async function prepareFace(sample: Sample, size: number, detect?: LandmarkDetector): Promise<PreparedFace> {
+  const [img, own] = await Promise.all([loadImage(sample), loadLandmarks(sample)]);
+  if (own === null && !detect) throw new Error(`prepareFace: ${sample.source} has no landmarks and no detector was given`);
+  const lm = own ?? (await detect!(img));
+  if (lm === null) throw noFace(sample, 'no face found');
   try {
     const { face, landmarks } = alignFace(img, lm, size);
     return { face, landmarks };
   } catch (e) {
+    if (own === null) throw noFace(sample, `the detected landmarks give no face crop (${reason(e)})`);
     const file = typeof sample.landmarks === 'string' ? sample.landmarks : sample.source;
     throw userError(file, `the landmarks give no face crop for ${sample.source} (${reason(e)})`, 'check that they belong to this image');
   }

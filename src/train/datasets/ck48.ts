@@ -1,4 +1,4 @@
-// CK+48: `<class>/*.png` 48×48 crops, no landmarks (they come from the landmark model, issue 4).
+// CK+48: `<class>/*.png` 48×48 crops, no landmarks (detected by the landmark nets, src/train/landmark_source.ts).
 
 import { resolve } from 'node:path';
 import { userError } from '../errors.js';

@@ -29,7 +29,7 @@ export interface SampleMeta {
 export interface Sample extends SampleMeta {
   /** An image file, or inline pixels. */
   image: string | GrayPixels;
-  /** A 68-point landmark file, inline points [x0, y0, …] in image pixels, or null (needs the landmark model). */
+  /** A 68-point landmark file, inline points [x0, y0, …] in image pixels, or null (detected by the landmark nets when the cache is built). */
   landmarks: string | Float64Array | null;
 }
 

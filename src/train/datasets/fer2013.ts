@@ -1,6 +1,6 @@
 // FER2013: `fer2013.csv` with columns emotion, pixels (48×48 grey as 2304 numbers), Usage
 // (Training / PublicTest / PrivateTest = our train / val / test). The path may name the folder or the
-// CSV itself. No landmarks: they come from the landmark model (issue 4).
+// CSV itself. No landmarks: the landmark nets detect them (src/train/landmark_source.ts).
 
 import { dirname, join, resolve } from 'node:path';
 import { userError } from '../errors.js';

@@ -1,6 +1,6 @@
 // List files: `path<TAB>label[<TAB>subject]` per line, paths relative to the list's folder, labels in
 // the 7-class order (0 neutral … 6 anger). Blank lines and lines starting with # are skipped. An
-// image's landmarks are `<stem>_landmarks.txt` beside it, else null (landmark model, issue 4).
+// image's landmarks are `<stem>_landmarks.txt` beside it, else null (then detected by the landmark nets).
 // The subject column is optional; without it CK+-style names (`S005_…`) give their subject.
 
 import { basename, dirname, extname, join, resolve } from 'node:path';

@@ -1,6 +1,6 @@
 // RAF-DB basic: `EmoLabel/list_patition_label.txt` (sic) lines `train_00001.jpg 5`, images
 // `Image/aligned/<stem>_aligned.jpg`; the official split is the name's train_/test_ prefix.
-// No 68-point landmarks (RAF-DB ships 5): they come from the landmark model (issue 4).
+// No 68-point landmarks (RAF-DB ships 5): they are detected by the landmark nets (src/train/landmark_source.ts).
 
 import { join, resolve } from 'node:path';
 import { userError } from '../errors.js';
