@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     status: progressLine,
   }, () => interrupted);
   if (result === 'stopped') {
-    console.log(`${tty ? '\n' : ''}saved ${lastPath} at epoch ${state.epoch}, step ${state.step + 1}; continue with the same flags plus --resume`);
+    console.log(`${tty ? '\n' : ''}saved ${lastPath} after step ${state.step} of epoch ${state.epoch}; continue with the same flags plus --resume`);
     if (interrupted) process.exitCode = 130;
     return;
   }
