@@ -44,12 +44,16 @@ const FLAGS: Record<string, FlagSpec> = {
 };
 
 const tty = process.stdout.isTTY;
-let lastStatus = 0;
-/** A status line: rewritten in place on a terminal, printed every 10 s into a log. */
+const lastStatus = new Map<string, number>();
+/** A status line: rewritten in place on a terminal; into a log, the first of each kind and then one every 10 s. */
 function progressLine(s: string): void {
-  if (tty) process.stdout.write('\r\x1b[2K' + s);
-  else if (performance.now() - lastStatus > 10_000) {
-    lastStatus = performance.now();
+  if (tty) {
+    process.stdout.write('\r\x1b[2K' + s);
+    return;
+  }
+  const kind = s.split(' ')[0]!;
+  if (performance.now() - (lastStatus.get(kind) ?? -Infinity) > 10_000) {
+    lastStatus.set(kind, performance.now());
     console.log(s);
   }
 }

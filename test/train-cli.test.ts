@@ -2,7 +2,7 @@
 // 32 px: the loss falls; a run stopped mid-epoch and resumed matches an uninterrupted one exactly;
 // bad input gives one line and a non-zero exit without leaving a checkpoint.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -66,6 +66,26 @@ test('train: a stopped run resumed with --resume matches an uninterrupted one ex
   assert.match(again.err, /already holds a run; pass --resume/);
   const second = run('train', [...common, '--out', out, '--resume']);
   assert.is(second.code, 0, second.out + second.err);
+  assert.equal(history(out), history(join(work, 'full')));
+});
+
+test('train: Ctrl-C finishes the step, saves, exits 130, and the run resumes', async () => {
+  const out = join(work, 'interrupted');
+  const child = spawn(process.execPath, [join(built, 'train.js'), ...common, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  const code = await new Promise<number | null>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      // The first status line means a training step is under way.
+      if (/epoch 1\/3 +step/.test(stdout) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('exit', (c) => resolve(c));
+  });
+  assert.is(code, 130, stdout);
+  assert.match(stdout, /stopping after this step and saving/);
+  assert.match(stdout, /saved .*last\.safetensors after step \d+ of epoch \d/);
+  const resumed = run('train', [...common, '--out', out, '--resume']);
+  assert.is(resumed.code, 0, resumed.out + resumed.err);
   assert.equal(history(out), history(join(work, 'full')));
 });
 
