@@ -41,6 +41,7 @@ const FLAGS: Record<string, FlagSpec> = {
   'lovasz-weight': { type: 'number', help: 'weight of the Lovász-softmax segmentation loss', default: 1 },
   cache: { type: 'string', help: 'preprocessed face cache file (default: <out>/../cache-<dataset>.safetensors)' },
   'max-steps': { type: 'int', help: 'stop (saving, resumable) after this many steps' },
+  'preprocess-only': { type: 'bool', help: 'build the face cache and stop (e.g. to carry it to a GPU host)' },
 };
 
 const tty = process.stdout.isTTY;
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
   } else {
     throw new UserError(`--data-dir is required for --dataset ${dataset} (or --cache naming a preprocessed face cache)`);
   }
+
+  if (f['preprocess-only']) return;
 
   // Data with subject ids (CK+) is split by subject; other datasets use their official split.
   const seed = f.seed as number;
