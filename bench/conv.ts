@@ -1,9 +1,10 @@
-// Convolution kernels on OAENet-like shapes at batch 2: forward, dX and dW, in GFLOP/s on the current adapter.
+// Convolution kernels on OAENet-like shapes at batch 2: forward, dX and dW, in GFLOP/s on the current adapter;
+// then pointwise dW through the general kernel and the vec4 one, same run, so their ratio is comparable.
 // Run: npm run build:test && node build/bench/conv.js [seconds per measurement, default 0.5]
 
 import { closeGpu, gpu, initGpu } from '../src/kernels/context.js';
 import { Tensor } from '../src/graph/tensor.js';
-import { convForward, convGeometry, weightGrad } from '../src/graph/ops/conv2d.js';
+import { convForward, convGeometry, generalWeightGrad, pointwiseWeightGrad, weightGrad } from '../src/graph/ops/conv2d.js';
 import { transposedConv, transposedGeometry } from '../src/graph/ops/conv_transpose2d.js';
 
 interface Shape {
@@ -74,5 +75,27 @@ for (const s of shapes) {
   }
   console.log(`${s.name.padEnd(30)} ${cols.join('    ')}`);
   for (const t of [x, wt, dy]) t.dispose();
+}
+
+// The tuned vec4 tiles, or on a CPU adapter (whose tuning leaves the vec4 kernel off) its best measured ones.
+const tiles = gpu().tuning.conv.pointwiseWgrad ?? [8, 4];
+console.log(`\npointwise dW                    general GFLOP/s (ms)    vec4 ${tiles.join('×')} GFLOP/s (ms)   vec4/general`);
+const pointwise: [cin: number, cout: number, size: number][] = [[144, 24, 56], [24, 144, 56], [96, 576, 14]];
+for (const n of [2, 8]) {
+  for (const [cin, cout, size] of pointwise) {
+    const x = random([n, cin, size, size]);
+    const dy = random([n, cout, size, size]);
+    const flops = 2 * n * cin * cout * size * size;
+    const geom = { sh: 1, sw: 1, pt: 0, pl: 0, groups: 1 };
+    const cols = [];
+    const times = [];
+    for (const fn of [() => generalWeightGrad(dy, x, 1, 1, geom), () => pointwiseWeightGrad(dy, x, tiles)]) {
+      const t = await time(fn);
+      times.push(t);
+      cols.push(`${(flops / t / 1e9).toFixed(1).padStart(8)} (${(t * 1e3).toFixed(2).padStart(7)})`);
+    }
+    console.log(`${`${cin}→${cout} @${size} batch ${n}`.padEnd(30)} ${cols.join('    ')}   ${(times[0]! / times[1]!).toFixed(2).padStart(8)}×`);
+    for (const t of [x, dy]) t.dispose();
+  }
 }
 closeGpu();

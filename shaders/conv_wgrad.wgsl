@@ -7,14 +7,21 @@
 //            consecutive taps t = (b_g, ky, kx) and sums one slice into part[chunk, a, t]. Slices give the
 //            parallelism a small weight tensor lacks; interleaving them makes neighbouring invocations (the
 //            chunk index varies fastest) read neighbouring positions, so their loads coalesce.
+//   pointwise: stage 1 for a 1×1 / stride 1 / unpadded / one-group weight (Ha·Wa = Hb·Wb, a multiple of 4),
+//            where taps are B's channels and positions are vec4s of the contiguous planes:
+//            part[chunk, a, b] = Σ over the slice's vec4 positions of A[n, a, ·] · B[n, b, ·]. An invocation
+//            owns TA rows a × TB rows b in vec4 accumulators (each load feeds TB or TA fmas), adds their
+//            lanes in a fixed order at the end, and walks the same interleaved slices as `partial`.
 //   sum:     stage 2. out[i] = Σ_chunk part[chunk, i], in chunk order.
 
 override WG: u32 = 64;
 override TA: u32 = 4;   // ≤ MAX_A
 override TK: u32 = 4;   // ≤ MAX_K
+override TB: u32 = 4;   // ≤ MAX_B
 
 const MAX_A: u32 = 8u;
 const MAX_K: u32 = 9u;
+const MAX_B: u32 = 8u;
 
 struct Params {
   n: u32, ca: u32, ha: u32, wa: u32,
@@ -95,6 +102,57 @@ fn partial(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) n
     if (ab * TA + i >= ca_g) { break; }
     for (var k = 0u; k < TK; k++) {
       if (t0 + k < taps) { part[out + (a0 + i) * taps + t0 + k] = acc[i][k]; }
+    }
+  }
+}
+
+struct PwParams { n: u32, ca: u32, cb: u32, hw4: u32, ablocks: u32, bblocks: u32, chunks: u32 }
+@group(0) @binding(0) var<uniform> q: PwParams;
+@group(0) @binding(1) var<storage, read> A4: array<vec4f>;
+@group(0) @binding(2) var<storage, read> B4: array<vec4f>;
+
+@compute @workgroup_size(WG)
+fn pointwise(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  var id = flat_id(gid, nwg, WG);
+  let chunk = id % q.chunks; id /= q.chunks;
+  let bb = id % q.bblocks;
+  let ab = id / q.bblocks;
+  if (ab >= q.ablocks) { return; }
+
+  let a0 = ab * TA;
+  let b0 = bb * TB;
+  // Rows past the end read clamped rows and are not stored.
+  var aoff: array<u32, MAX_A>;
+  for (var i = 0u; i < TA; i++) { aoff[i] = min(a0 + i, q.ca - 1u) * q.hw4; }
+  var boff: array<u32, MAX_B>;
+  for (var j = 0u; j < TB; j++) { boff[j] = min(b0 + j, q.cb - 1u) * q.hw4; }
+
+  var acc: array<array<vec4f, MAX_B>, MAX_A>;
+  // Step `chunks` vec4 positions = (sn, sv) with a carry, as in `partial`.
+  let sv = q.chunks % q.hw4;
+  let sn = q.chunks / q.hw4;
+  var n = chunk / q.hw4;
+  var v = chunk % q.hw4;
+  while (n < q.n) {
+    let an = n * q.ca * q.hw4 + v;
+    let bn = n * q.cb * q.hw4 + v;
+    var bv: array<vec4f, MAX_B>;
+    for (var j = 0u; j < TB; j++) { bv[j] = B4[bn + boff[j]]; }
+    for (var i = 0u; i < TA; i++) {
+      let av = A4[an + aoff[i]];
+      for (var j = 0u; j < TB; j++) { acc[i][j] = fma(av, bv[j], acc[i][j]); }
+    }
+    v += sv;
+    if (v >= q.hw4) { v -= q.hw4; n++; }
+    n += sn;
+  }
+
+  let out = chunk * q.ca * q.cb;
+  for (var i = 0u; i < TA; i++) {
+    if (a0 + i >= q.ca) { break; }
+    for (var j = 0u; j < TB; j++) {
+      let r = acc[i][j];
+      if (b0 + j < q.cb) { part[out + (a0 + i) * q.cb + b0 + j] = (r.x + r.y) + (r.z + r.w); }
     }
   }
 }

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { assertClose, randn, rng, setupGpu, withMaxTiles } from './util.js';
+import { gpu } from '../src/kernels/context.js';
 import { numel, Tensor } from '../src/graph/tensor.js';
 import { backward } from '../src/graph/tape.js';
 import { conv2d, reference, type Conv2dOptions } from '../src/graph/ops/conv2d.js';
@@ -56,6 +57,10 @@ const cases: Record<string, Case> = {
   'k1s1p0, HW % 4 == 0 (pointwise GEMM)': { x: [3, 5, 4, 6], cout: 6, k: k(1), opts: {}, bias: true },
   'k1s1p0, HW % 4 != 0': { x: [1, 7, 5, 3], cout: 3, k: k(1), opts: {}, bias: false },
   'k1s1p0, more channels than a tile': { x: [1, 13, 4, 5], cout: 11, k: k(1), opts: {}, bias: true },
+  // N·H·W ≥ several MIN_SLICEs: the vec4 dW splits into chunks; channels not divisible by its tiles.
+  'k1s1p0, chunked pointwise dW, batch 3': { x: [3, 13, 8, 12], cout: 11, k: k(1), opts: {}, bias: true },
+  'k1s1p0, chunked pointwise dW, batch 1': { x: [1, 10, 12, 12], cout: 7, k: k(1), opts: {}, bias: false },
+  'k1s1p0, HW % 4 != 0, chunked general dW': { x: [3, 6, 9, 7], cout: 5, k: k(1), opts: {}, bias: true },
   'k3s1p1': { x: [3, 5, 9, 7], cout: 6, k: k(3), opts: { padding: 1 }, bias: true },
   'k3s2p1, odd input (floors)': { x: [1, 3, 13, 11], cout: 5, k: k(3), opts: { stride: 2, padding: 1 }, bias: false },
   'k4s2p1': { x: [3, 3, 11, 10], cout: 7, k: k(4), opts: { stride: 2, padding: 1 }, bias: true },
@@ -70,7 +75,19 @@ const cases: Record<string, Case> = {
 
 // Every kernel, partial tiles at channel and column edges, and both depthwise strides (the largest tiles
 // compile slowly on a software adapter, so not every case runs twice).
-const maxTileCases = new Set(['k1s1p0, more channels than a tile', 'k3s2p1, odd input (floors)', 'k7s2p3', 'depthwise k3s1p1', 'depthwise k3s2p1', 'groups 2 (not depthwise)']);
+const maxTileCases = new Set(['k1s1p0, more channels than a tile', 'k1s1p0, chunked pointwise dW, batch 3', 'k3s2p1, odd input (floors)', 'k7s2p3', 'depthwise k3s1p1', 'depthwise k3s2p1', 'groups 2 (not depthwise)']);
+
+/** Runs fn with pointwise dW on the vec4 kernel at these tiles (CPU adapters' tuning leaves it off). */
+async function withPointwiseWgrad(tiles: [number, number], fn: () => Promise<unknown>): Promise<void> {
+  const conv = gpu().tuning.conv;
+  const saved = conv.pointwiseWgrad;
+  conv.pointwiseWgrad = tiles;
+  try {
+    await fn();
+  } finally {
+    conv.pointwiseWgrad = saved;
+  }
+}
 
 let seed = 1;
 for (const [name, c] of Object.entries(cases)) {
@@ -79,15 +96,22 @@ for (const [name, c] of Object.entries(cases)) {
     await check(c, s);
   });
   if (maxTileCases.has(name)) test(`${name} [largest tiles]`, () => withMaxTiles(() => check(c, s)));
+  // Partial vec4 tiles at both channel edges, and the largest; HW % 4 != 0 must fall back to the general kernel.
+  if (name.startsWith('k1s1p0')) {
+    for (const tiles of [[4, 4], [8, 8]] as [number, number][]) test(`${name} [vec4 dW ${tiles.join('×')}]`, () => withPointwiseWgrad(tiles, () => check(c, s)));
+  }
 }
 
-test('chunked weight gradient is deterministic', async () => {
-  const c: Case = { x: [3, 8, 20, 18], cout: 9, k: k(3), opts: { padding: 1 }, bias: true };
+async function deterministic(c: Case): Promise<void> {
   const a = await check(c, 100);
   const b = await check(c, 100);
   assert.ok(a.y.every((v, i) => Object.is(v, b.y[i])), 'y bitwise equal');
   assert.ok(a.dw.every((v, i) => Object.is(v, b.dw[i])), 'dw bitwise equal');
-});
+}
+
+test('chunked weight gradient is deterministic', () => deterministic({ x: [3, 8, 20, 18], cout: 9, k: k(3), opts: { padding: 1 }, bias: true }));
+test('chunked vec4 pointwise weight gradient is deterministic', () =>
+  withPointwiseWgrad([4, 4], () => deterministic({ x: [3, 8, 20, 18], cout: 9, k: k(1), opts: {}, bias: true })));
 
 test('rejects shapes that do not fit', () => {
   const x = Tensor.from(new Float32Array(2 * 4 * 5 * 5), [2, 4, 5, 5]);

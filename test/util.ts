@@ -70,7 +70,7 @@ export async function withMaxTiles(fn: () => Promise<unknown>): Promise<void> {
   const t = gpu().tuning;
   const saved = { ...t };
   t.wgTiled = tuningFor({ software: !gpu().info.software }).wgTiled;
-  t.conv = { tileC: 8, tileW: 8, gemmM: 8, gemmV: 4, depthwiseW: 8, wgradA: 8, wgradK: 8, minInvocations: 0 };
+  t.conv = { tileC: 8, tileW: 8, gemmM: 8, gemmV: 4, depthwiseW: 8, wgradA: 8, wgradK: 8, minInvocations: 0, pointwiseWgrad: [8, 8] };
   try {
     await fn();
   } finally {

@@ -39,6 +39,13 @@ export interface ConvTuning {
   /** Weight gradient: rows (≤ 8) × taps (≤ 9) per invocation. */
   wgradA: number;
   wgradK: number;
+  /**
+   * Pointwise (1×1) weight gradient with vec4 loads: output rows (≤ 8) × input rows (≤ 8) per invocation,
+   * each a vec4 accumulator. Unset: the general weight-gradient kernel serves pointwise convs too, as on CPU
+   * adapters, where a vec4 is four SIMD registers like four scalars and the 8 × 8 scalar block reuses loads
+   * better (lavapipe: vec4 8 × 4 at 0.9–1.0× of it).
+   */
+  pointwiseWgrad?: [number, number];
   /** Invocations a dispatch should reach: tiles shrink, and weight-gradient chunks multiply, until it does. */
   minInvocations: number;
 }
@@ -52,7 +59,7 @@ export function tuningFor(info: Pick<DeviceInfo, 'software'>): Tuning {
       }
     : {
         wgElementwise: 256, wgTiled: 64, wgReduce: 256, reducePerThread: 16, dispatchesPerSubmit: 32,
-        conv: { tileC: 8, tileW: 4, gemmM: 8, gemmV: 2, depthwiseW: 4, wgradA: 8, wgradK: 4, minInvocations: 16384 },
+        conv: { tileC: 8, tileW: 4, gemmM: 8, gemmV: 2, depthwiseW: 4, wgradA: 8, wgradK: 4, pointwiseWgrad: [4, 4], minInvocations: 16384 },
         sortGroup: 16,
       };
 }

@@ -1,7 +1,8 @@
 // conv2d (shaders/conv2d.wgsl, shaders/depthwise.wgsl) with its backward: dX is a transposed convolution
-// (shaders/conv_transpose2d.wgsl, see conv_transpose2d.ts), dW a two-stage reduction (shaders/conv_wgrad.wgsl),
-// db a channel sum. The launchers here also serve convTranspose2d (its dX is a conv2d forward, its dW the
-// same reduction with the roles of input and gradient swapped). float64 CPU references at the end.
+// (shaders/conv_transpose2d.wgsl, see conv_transpose2d.ts), dW a two-stage reduction (shaders/conv_wgrad.wgsl,
+// with a vec4 variant for pointwise convs), db a channel sum. The launchers here also serve convTranspose2d (its
+// dX is a conv2d forward, its dW the same reduction with the roles of input and gradient swapped). float64 CPU
+// references at the end.
 // Kernels take an optional bias as a has_bias param plus a buffer, which is the weight when there is no bias.
 
 import { grid1d } from '../../kernels/grid.js';
@@ -143,8 +144,17 @@ const MIN_SLICE = 32;
 /**
  * out[a, b_g, ky, kx] = Σ_{n, y, x} A[n, a, y, x] · B[n, g·CB/groups + b_g, y·sh − pt + ky, x·sw − pl + kx]
  * → [CA, CB/groups, kh, kw]: conv2d's dW with (A, B) = (dY, x), convTranspose2d's with (x, dY).
+ * Pointwise geometry (see isPointwise) takes the vec4 path where tuning gives it tiles.
  */
 export function weightGrad(a: Tensor, b: Tensor, kh: number, kw: number, g: ConvGeom): Tensor {
+  const [, , ha, wa] = shape4(a, 'A');
+  const [, , hb, wb] = shape4(b, 'B');
+  const tiles = tuning().conv.pointwiseWgrad;
+  return tiles && isPointwise(kh, kw, g, hb, wb, ha, wa) ? pointwiseWeightGrad(a, b, tiles) : generalWeightGrad(a, b, kh, kw, g);
+}
+
+/** weightGrad for any geometry: scalar loads, register block of rows × taps. */
+export function generalWeightGrad(a: Tensor, b: Tensor, kh: number, kw: number, g: ConvGeom): Tensor {
   const [n, ca, ha, wa] = shape4(a, 'A');
   const [, cb, hb, wb] = shape4(b, 'B');
   const t = tuning();
@@ -155,18 +165,47 @@ export function weightGrad(a: Tensor, b: Tensor, kh: number, kw: number, g: Conv
   const tk = taps === 9 ? 9 : tile(t.conv.wgradK, taps); // all of a depthwise 3×3 filter at once
   const ablocks = Math.ceil(caG / ta);
   const tblocks = Math.ceil(taps / tk);
-  // Enough slices of the N·Ha·Wa reduction to fill the device, none shorter than MIN_SLICE positions.
   const blocks = g.groups * ablocks * tblocks;
-  const chunks = Math.max(1, Math.min(Math.ceil(t.conv.minInvocations / blocks), Math.floor((n * ha * wa) / MIN_SLICE)));
+  const chunks = sliceCount(blocks, n * ha * wa);
   const shape = [ca, cb / g.groups, kh, kw];
   const part = Tensor.empty(chunks === 1 ? shape : [chunks, ...shape]);
   launch({ shader: 'conv_wgrad', entry: 'partial', reads: 2, writes: 1, constants: { WG: t.wgTiled, TA: ta, TK: tk } }, [a, b], [part],
     [n, ca, ha, wa, cb, hb, wb, g.groups, kh, kw, g.sh, g.sw, g.pt, g.pl, ablocks, tblocks, chunks],
     grid1d(chunks * blocks, t.wgTiled));
+  return sumSlices(part, shape, chunks);
+}
+
+/**
+ * weightGrad of a pointwise conv, A [N, CA, H, W], B [N, CB, H, W] with H·W % 4 == 0 → [CA, CB, 1, 1]:
+ * vec4 loads along the contiguous planes, a register block of (at most) tiles[0] × tiles[1] vec4 accumulators.
+ */
+export function pointwiseWeightGrad(a: Tensor, b: Tensor, tiles: readonly [number, number]): Tensor {
+  const [n, ca, h, wd] = shape4(a, 'A');
+  const [, cb] = shape4(b, 'B');
+  const t = tuning();
+  const ta = tile(tiles[0], ca);
+  const tb = tile(tiles[1], cb);
+  const ablocks = Math.ceil(ca / ta);
+  const bblocks = Math.ceil(cb / tb);
+  const chunks = sliceCount(ablocks * bblocks, n * h * wd);
+  const shape = [ca, cb, 1, 1];
+  const part = Tensor.empty(chunks === 1 ? shape : [chunks, ...shape]);
+  launch({ shader: 'conv_wgrad', entry: 'pointwise', reads: 2, writes: 1, constants: { WG: t.wgTiled, TA: ta, TB: tb } }, [a, b], [part],
+    [n, ca, cb, (h * wd) / 4, ablocks, bblocks, chunks], grid1d(chunks * ablocks * bblocks, t.wgTiled));
+  return sumSlices(part, shape, chunks);
+}
+
+/** Slices of a reduction over `positions` for `blocks` register blocks: enough to fill the device, none shorter than MIN_SLICE. */
+function sliceCount(blocks: number, positions: number): number {
+  return Math.max(1, Math.min(Math.ceil(tuning().conv.minInvocations / blocks), Math.floor(positions / MIN_SLICE)));
+}
+
+/** Stage 2: part [chunks, ...shape] summed over chunks in order (part itself when there is one). */
+function sumSlices(part: Tensor, shape: number[], chunks: number): Tensor {
   if (chunks === 1) return part;
   const dw = Tensor.empty(shape);
-  launch({ shader: 'conv_wgrad', entry: 'sum', reads: 1, writes: 1, constants: { WG: t.wgElementwise } }, [part], [dw],
-    [dw.size, chunks], grid1d(dw.size, t.wgElementwise));
+  const wg = tuning().wgElementwise;
+  launch({ shader: 'conv_wgrad', entry: 'sum', reads: 1, writes: 1, constants: { WG: wg } }, [part], [dw], [dw.size, chunks], grid1d(dw.size, wg));
   part.dispose();
   return dw;
 }
