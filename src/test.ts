@@ -1,7 +1,7 @@
 // Evaluation / prediction CLI.
 //   node dist/test.js --model FILE --dataset ckplus --data-dir DIR   accuracy, per-class recall, confusion
 //   node dist/test.js --model FILE --image PHOTO [--landmarks FILE]  the 7 probabilities as JSON
-// Without --landmarks, the face and its 68 landmarks come from the landmark nets (src/mask/face).
+// Without --landmarks, the face and its 68 landmarks come from the landmark nets, by the data pipeline's rule.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { alignFace, FACE_SIZE } from './mask/align.js';
 import { decodeBgr } from './mask/image.js';
 import { FaceLandmarker } from './mask/face/index.js';
 import { readLandmarks } from './mask/landmarks.js';
+import { detectLandmarks } from './train/landmark_source.js';
 import { packFaces, weightedMask } from './mask/mask.js';
 import { resizeBilinear } from './graph/ops/resize.js';
 import { loadCheckpoint } from './model/checkpoint.js';
@@ -52,12 +53,12 @@ async function predictImage(model: OAENet, size: number, image: string, landmark
     });
     source = landmarkFile;
   } else {
+    // The same rule as the data pipeline (src/train/landmark_source.ts), so predictions see faces as training did.
     const finder = await FaceLandmarker.load();
-    const faces = await finder.detect(img);
-    finder.dispose();
-    if (!faces.length) throw userError(image, 'no face found', 'pass a photo with a frontal face, or its landmark file with --landmarks');
-    points = faces[0]!.landmarks;
-    source = `detected (${faces.length} face${faces.length > 1 ? 's; the first is used' : ''})`;
+    const found = await detectLandmarks(finder, img).finally(() => finder.dispose());
+    if (!found) throw userError(image, 'no face found', 'pass a photo with a frontal face, or its landmark file with --landmarks');
+    points = found;
+    source = 'detected';
   }
   const face = alignFace(img, points);
   const probs = noGrad(() =>

@@ -103,6 +103,9 @@ test('test.js: evaluates a folder and predicts one image as JSON', () => {
   const p = Object.values(json.probabilities) as number[];
   assert.is(p.length, 7);
   assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+  const detected = run('test', ['--model', model, '--image', join(data, 'happy', png)]);
+  assert.is(detected.code, 0, detected.err);
+  assert.is(JSON.parse(detected.out).landmarks, 'detected');
 });
 
 test('bad input: one line, non-zero exit, no checkpoint', () => {
