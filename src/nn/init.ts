@@ -1,4 +1,4 @@
-// Seeded parameter initialisation on the host (PyTorch's default schemes).
+// Seeded randomness on the host: parameter initialisation (PyTorch's default schemes) and shuffles.
 
 /** Mulberry32 uniform [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -27,6 +27,17 @@ export function normal(rand: () => number, n: number, std: number): Float32Array
     const th = 2 * Math.PI * rand();
     out[i] = r * Math.cos(th) * std;
     if (i + 1 < n) out[i + 1] = r * Math.sin(th) * std;
+  }
+  return out;
+}
+
+/** A seeded Fisher–Yates shuffle (a new array). */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  const rand = seededRandom(seed);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
 }

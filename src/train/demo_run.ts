@@ -5,19 +5,14 @@ import { Tensor, scope } from '../graph/tensor.js';
 import { backward, noGrad } from '../graph/tape.js';
 import { crossEntropy } from '../graph/ops/index.js';
 import { TinyCnn } from '../model/tiny_cnn.js';
+import { argmaxRows, classificationMetrics } from './metrics.js';
 import { SGD } from './optim/sgd.js';
 import { syntheticGratings } from './synthetic.js';
 
 const CLASSES = 4, SIZE = 16, CHANNELS = 3, BATCH = 16;
 
-function accuracy(logits: Float32Array, labels: Int32Array): number {
-  let hits = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const row = logits.subarray(i * CLASSES, (i + 1) * CLASSES);
-    if (row.indexOf(Math.max(...row)) === labels[i]) hits++;
-  }
-  return hits / labels.length;
-}
+const accuracy = (logits: Float32Array, labels: Int32Array): number =>
+  classificationMetrics(argmaxRows(logits, CLASSES), labels, CLASSES).accuracy;
 
 /** Trains for `steps` and returns the held-out accuracy (eval mode, 256 images). */
 export async function runDemo(steps: number, log: (line: string) => void): Promise<number> {

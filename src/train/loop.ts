@@ -9,7 +9,7 @@ import { scope } from '../graph/tensor.js';
 import { backward, noGrad } from '../graph/tape.js';
 import { saveCheckpoint } from '../model/checkpoint.js';
 import type { OAENet } from '../model/oaenet.js';
-import { seededRandom } from '../nn/init.js';
+import { seededRandom, shuffled } from '../nn/init.js';
 import type { FaceCache } from './cache.js';
 import { faceBatch } from './face_batch.js';
 import { CLASS_NAMES } from './labels.js';
@@ -35,16 +35,6 @@ export interface Progress {
   line(text: string): void;
   /** Overwrites the current status line (a TTY) or prints it now and then. */
   status(text: string): void;
-}
-
-function shuffled(n: number, seed: number): number[] {
-  const idx = Array.from({ length: n }, (_, i) => i);
-  const rand = seededRandom(seed);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-  }
-  return idx;
 }
 
 const fmtTime = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
@@ -95,7 +85,7 @@ export async function trainLoop(
   };
 
   while (state.epoch <= opts.epochs) {
-    const order = shuffled(split.train.length, opts.seed * 7919 + state.epoch).map((i) => split.train[i]!);
+    const order = shuffled(split.train, opts.seed * 7919 + state.epoch);
     model.train();
     for (; state.step < stepsPerEpoch; state.step++) {
       if (stopRequested() || (opts.maxSteps !== undefined && stepsThisRun >= opts.maxSteps)) {

@@ -4,7 +4,7 @@
 // for checkpoint selection. Other datasets use their official split. Works on dataset samples and on
 // cache rows alike (both are SampleMeta).
 
-import { seededRandom } from '../nn/init.js';
+import { shuffled } from '../nn/init.js';
 import type { SampleMeta } from './datasets/common.js';
 import { userError } from './errors.js';
 
@@ -25,16 +25,6 @@ export interface SplitIndices {
   train: number[];
   val: number[];
   test: number[];
-}
-
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  const rand = seededRandom(seed);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 /** The sorted distinct subjects of the samples. */
