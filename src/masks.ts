@@ -10,6 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
+import { svgText } from './draw/text.js';
 import { closeGpu, initGpu } from './kernels/context.js';
 import { FACE_SIZE } from './mask/align.js';
 import { readFloat64 } from './mask/correlate.js';
@@ -36,8 +37,6 @@ const S = FACE_SIZE;
 const GAP = 8, TOP = 22, BOTTOM = 40;
 const WIDTH = 3 * S + 4 * GAP;
 const HEIGHT = TOP + S + BOTTOM;
-
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** Diverging colours for mask values in [−1, 1]: blue (−1) → near-white (0) → red (1). */
 const [BLUE, WHITE, RED] = [[59, 76, 192], [235, 235, 235], [180, 4, 38]] as const;
@@ -78,8 +77,8 @@ async function overlayPng(path: string, o: Overlay): Promise<void> {
     put(2, i, [byte(2), byte(1), byte(0)]);
   }
   const svg: string[] = [];
-  ['crop + 68 landmarks', 'weighted mask (−1 blue … 1 red)', 'crop × mask (attention input)'].forEach((t, p) =>
-    svg.push(`<text x="${left(p) + S / 2}" y="${TOP - 7}" text-anchor="middle" font-size="12">${esc(t)}</text>`),
+  ['crop + 68 landmarks', 'weighted mask (-1 blue ... 1 red)', 'crop x mask (attention input)'].forEach((t, p) =>
+    svg.push(svgText(t, left(p) + S / 2, TOP - 7, { size: 12, anchor: 'middle' })),
   );
   for (let k = 0; k < LANDMARKS; k++) {
     // Landmarks use OpenCV's convention (pixel centres at integers); SVG's pixel i spans [i, i + 1).
@@ -89,11 +88,11 @@ async function overlayPng(path: string, o: Overlay): Promise<void> {
   for (let b = 0; b < 4; b++) {
     const y = TOP + b * STRIP;
     if (b > 0) svg.push(`<line x1="${left(1)}" y1="${y}" x2="${left(1) + S}" y2="${y}" stroke="#444" stroke-dasharray="3 3"/>`);
-    svg.push(`<text x="${left(1) + 4}" y="${y + 14}" font-size="11" fill="#111" stroke="white" stroke-width="2.5" paint-order="stroke">ρ${b} = ${o.rho[b]!.toFixed(3)}</text>`);
+    svg.push(svgText(`ρ${b} = ${o.rho[b]!.toFixed(3)}`, left(1) + 4, y + 14, { size: 11, color: '#111', halo: 'white' }));
   }
-  svg.push(`<text x="${GAP}" y="${TOP + S + 16}" font-size="12" font-weight="bold">${esc(o.title)}</text>`);
-  svg.push(`<text x="${GAP}" y="${TOP + S + 32}" font-size="11" fill="#333">${esc(o.detail)}</text>`);
-  const over = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif">${svg.join('')}</svg>`;
+  svg.push(svgText(o.title, GAP, TOP + S + 16, { size: 12, bold: true }));
+  svg.push(svgText(o.detail, GAP, TOP + S + 32, { size: 11, color: '#333' }));
+  const over = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}">${svg.join('')}</svg>`;
   // Compositing yields RGBA; the second pass drops the (opaque) alpha for a plain RGB PNG.
   const drawn = await sharp(px, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
     .composite([{ input: Buffer.from(over), top: 0, left: 0 }])
