@@ -77,6 +77,7 @@ export async function trainLoop(
   const metricsFile = join(opts.out, 'metrics.jsonl');
   const lastPath = join(opts.out, 'last.safetensors');
   let stepsThisRun = 0;
+  let imagesThisRun = 0;
   const t0 = performance.now();
   const save = async (): Promise<void> => {
     state.lr = opt.lr;
@@ -111,13 +112,14 @@ export async function trainLoop(
       state.partial.hits += chunk.filter((i, k) => cache.samples[i]!.label === predicted[k]).length;
       state.partial.count += chunk.length;
       stepsThisRun++;
+      imagesThisRun += chunk.length;
       const elapsed = (performance.now() - t0) / 1000;
       const done = (state.epoch - 1) * stepsPerEpoch + state.step + 1;
       const remaining = opts.epochs * stepsPerEpoch - done;
       progress.status(
         `epoch ${state.epoch}/${opts.epochs}  step ${state.step + 1}/${stepsPerEpoch}  ` +
           `loss ${(state.partial.loss / state.partial.count).toFixed(4)}  ` +
-          `${((stepsThisRun * opts.batchSize) / elapsed).toFixed(1)} img/s  ETA ${fmtTime((elapsed / stepsThisRun) * remaining)}`,
+          `${(imagesThisRun / elapsed).toFixed(1)} img/s  ETA ${fmtTime((elapsed / stepsThisRun) * remaining)}`,
       );
     }
     const val = await evaluate(model, cache, split.val, opts);
