@@ -366,9 +366,13 @@ let tmpCounter = 0;
  * `path`, so readers see the old file or the complete new one, never a partial one.
  */
 export async function writeSafetensorsFile(path: string, entries: Map<string, Entry> | Record<string, Entry>, metadata?: Record<string, string>): Promise<void> {
+  await writeFileAtomic(path, serializeSafetensors(entries, metadata));
+}
+
+/** Writes a temp file beside `path`, syncs it and renames it over `path`: readers see the old or the new file, never a part. */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const { open, rename, rm } = await import('node:fs/promises');
   const { basename, dirname, join } = await import('node:path');
-  const bytes = serializeSafetensors(entries, metadata);
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${tmpCounter++}.tmp`);
   try {
@@ -403,8 +407,13 @@ export function entryToTensor(e: Entry): Tensor {
 
 /** The tensor's contents as an F32 or I32 entry. */
 export async function tensorToEntry(t: Tensor): Promise<Entry> {
-  const data = t.size === 0 ? new Float32Array(0) : await t.read(); // nothing to copy back
-  return { dtype: t.dtype === 'f32' ? 'F32' : 'I32', shape: [...t.shape], data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  return (await tensorsToEntries([t]))[0]!;
+}
+
+/** Entries of several tensors, read back in one round trip. */
+export async function tensorsToEntries(tensors: readonly Tensor[]): Promise<Entry[]> {
+  const data = await Tensor.readAll(tensors);
+  return tensors.map((t, i) => ({ dtype: t.dtype === 'f32' ? 'F32' : 'I32', shape: [...t.shape], data: new Uint8Array(data[i]!.buffer) }));
 }
 
 export type NamedTensors = Map<string, Tensor> | Record<string, Tensor>;
@@ -462,8 +471,9 @@ export async function namedTensorsToEntries(named: NamedTensors, opts: SaveOptio
   const stray = Object.keys(opts.dtypes ?? {}).filter((k) => !names.has(k));
   if (stray.length) fail('namedTensorsToEntries', `dtypes name unknown tensors: ${listKeys(stray)}`, 'fix the names');
   const out = new Map<string, Entry>();
-  for (const [k, t] of list) {
-    const e = await tensorToEntry(t);
+  const entries = await tensorsToEntries(list.map(([, t]) => t));
+  for (const [i, [k]] of list.entries()) {
+    const e = entries[i]!;
     const dtype = opts.dtypes?.[k];
     const convert = dtype && dtype !== e.dtype;
     out.set(k, convert ? entryFrom(dtype, e.dtype === 'F32' ? toFloat32(e) : toInt32(e), e.shape, `tensor ${q(k)} stored as ${dtype}`) : e);

@@ -100,8 +100,13 @@ export class Tensor {
   }
 
   async read(): Promise<Float32Array | Int32Array> {
-    const bytes = await gpu().read(this.buf, this.size * 4);
-    return this.dtype === 'f32' ? new Float32Array(bytes) : new Int32Array(bytes);
+    return (await Tensor.readAll([this]))[0]!;
+  }
+
+  /** Reads several tensors back in one round trip (checkpoints read hundreds). */
+  static async readAll(tensors: readonly Tensor[]): Promise<(Float32Array | Int32Array)[]> {
+    const bytes = await gpu().readMany(tensors.map((t) => ({ src: t.buf, bytes: t.size * 4 })));
+    return tensors.map((t, i) => (t.dtype === 'f32' ? new Float32Array(bytes[i]!) : new Int32Array(bytes[i]!)));
   }
 
   async readF32(): Promise<Float32Array> {

@@ -10,6 +10,16 @@ import { Recorder, type Dispatch } from './recorder.js';
 import { loadShaderDir } from './shader.js';
 import { tuningFor, type Tuning } from './tuning.js';
 
+/** A range of a buffer to copy back to the host. */
+export interface ReadRange {
+  src: PooledBuffer;
+  bytes: number;
+  byteOffset?: number;
+}
+
+/** Staging buffers for a batched read are at most this big (one larger range gets its own). */
+const READ_CHUNK_BYTES = 64 << 20;
+
 export class Gpu {
   readonly device: GPUDevice;
   readonly pool: BufferPool;
@@ -70,19 +80,42 @@ export class Gpu {
 
   /** Copies `bytes` from a buffer back to the host, after all recorded work. */
   async read(src: PooledBuffer, bytes: number, byteOffset = 0): Promise<ArrayBuffer> {
-    const size = Math.ceil(bytes / 4) * 4;
-    const staging = this.staging.acquire(size);
-    this.recorder.copy(src.buffer, byteOffset, staging.buffer, 0, size);
+    return (await this.readMany([{ src, bytes, byteOffset }]))[0]!;
+  }
+
+  /**
+   * Copies several ranges back with one submit and one map per staging chunk: a checkpoint reads
+   * hundreds of tensors, and a map round trip each made that the slow part of saving.
+   */
+  async readMany(parts: readonly ReadRange[]): Promise<ArrayBuffer[]> {
+    const chunks: { size: number; items: { part: number; at: number; size: number }[] }[] = [];
+    parts.forEach((p, part) => {
+      const size = Math.ceil(p.bytes / 4) * 4;
+      let chunk = chunks[chunks.length - 1];
+      if (!chunk || (chunk.size > 0 && chunk.size + size > READ_CHUNK_BYTES)) chunks.push((chunk = { size: 0, items: [] }));
+      chunk.items.push({ part, at: chunk.size, size });
+      chunk.size += size;
+    });
+    const staged = chunks.map((c) => ({ ...c, staging: c.size > 0 ? this.staging.acquire(c.size) : null }));
+    for (const c of staged) {
+      for (const it of c.items) if (it.size > 0) this.recorder.copy(parts[it.part]!.src.buffer, parts[it.part]!.byteOffset ?? 0, c.staging!.buffer, it.at, it.size);
+    }
     this.recorder.flush();
     try {
-      await staging.buffer.mapAsync(GPUMapMode.READ, 0, size);
+      await Promise.all(staged.map((c) => c.staging?.buffer.mapAsync(GPUMapMode.READ, 0, c.size)));
     } catch (e) {
       this.check();
       throw e;
     }
-    const out = staging.buffer.getMappedRange(0, size).slice(0, bytes);
-    staging.buffer.unmap();
-    this.staging.release(staging);
+    const out: ArrayBuffer[] = new Array(parts.length);
+    for (const c of staged) {
+      const mapped = c.staging ? c.staging.buffer.getMappedRange(0, c.size) : new ArrayBuffer(0);
+      for (const it of c.items) out[it.part] = mapped.slice(it.at, it.at + parts[it.part]!.bytes);
+      if (c.staging) {
+        c.staging.buffer.unmap();
+        this.staging.release(c.staging);
+      }
+    }
     this.check();
     return out;
   }

@@ -3,7 +3,8 @@
 // unused ImageNet ResNet-18 (`attention_branch.base_model.*`); any other mismatch (a missing or unexpected
 // key, a wrong shape) is a one-line error naming the key, raised before anything is written.
 
-import { loadNamedTensors, readSafetensorsFile, toFloat64, writeSafetensorsFile, namedTensorsToEntries, type DType, type Entry, type LoadOptions } from '../graph/safetensors.js';
+import { loadNamedTensors, readSafetensorsFile, serializeSafetensors, toFloat64, writeFileAtomic, namedTensorsToEntries, type DType, type Entry, type LoadOptions } from '../graph/safetensors.js';
+import type { Tensor } from '../graph/tensor.js';
 import type { Module } from '../nn/module.js';
 import { TrackedBatchNorm2d } from './blocks.js';
 
@@ -21,18 +22,26 @@ function trackedBatchNorms(model: Module): [string, TrackedBatchNorm2d][] {
   return [...namedModules(model)].filter((e): e is [string, TrackedBatchNorm2d] => e[1] instanceof TrackedBatchNorm2d);
 }
 
-/** The model's state as safetensors entries: F32 tensors, and I64 0-d `num_batches_tracked`. */
-export async function stateEntries(model: Module): Promise<Map<string, Entry>> {
+/**
+ * The model's state as safetensors entries (F32 tensors, and I64 0-d `num_batches_tracked`), plus
+ * `extra` named tensors (a training checkpoint's momentum), all read back in one round trip.
+ */
+export async function stateEntries(model: Module, extra: ReadonlyMap<string, Tensor> = new Map()): Promise<Map<string, Entry>> {
   const dtypes: Record<string, DType> = {};
   for (const [prefix, bn] of trackedBatchNorms(model)) {
     bn.batchesTracked.write([bn.numBatchesTracked]); // the host counter is authoritative
     dtypes[`${prefix}num_batches_tracked`] = 'I64';
   }
-  return namedTensorsToEntries(model.stateTensors(), { dtypes });
+  return namedTensorsToEntries(new Map([...model.stateTensors(), ...extra]), { dtypes });
+}
+
+/** A checkpoint's bytes: a snapshot taken now, which may be written later. */
+export async function checkpointBytes(model: Module, metadata?: Record<string, string>): Promise<Uint8Array> {
+  return serializeSafetensors(await stateEntries(model), { format: 'pt', ...metadata });
 }
 
 export async function saveCheckpoint(model: Module, path: string, metadata?: Record<string, string>): Promise<void> {
-  await writeSafetensorsFile(path, await stateEntries(model), { format: 'pt', ...metadata });
+  await writeFileAtomic(path, await checkpointBytes(model, metadata));
 }
 
 /** Loads parsed entries into the model (all checked first); `source` names them in errors. */

@@ -1,13 +1,13 @@
 // The training loop: epochs of shuffled batches (the shuffle and the augmentation are seeded by
 // (seed, epoch, step), so a resumed run replays exactly what an uninterrupted one would), the
 // OAENet objective, SGD with reduce-on-plateau, validation each epoch, metrics as JSON lines,
-// last/best checkpoints written atomically, Ctrl-C = save and stop, and plots at the end.
+// last/best checkpoints written atomically behind the training, Ctrl-C = save and stop, and plots at the end.
 
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { scope } from '../graph/tensor.js';
+import { Tensor, scope } from '../graph/tensor.js';
 import { backward, noGrad } from '../graph/tape.js';
-import { saveCheckpoint } from '../model/checkpoint.js';
+import { checkpointBytes } from '../model/checkpoint.js';
 import type { OAENet } from '../model/oaenet.js';
 import { seededRandom, shuffled } from '../nn/init.js';
 import type { FaceCache } from './cache.js';
@@ -18,7 +18,8 @@ import { oaenetObjective, type ObjectiveWeights } from './objective.js';
 import type { SGD } from './optim/sgd.js';
 import { confusionPng, curvesPng } from './plots.js';
 import type { ReduceLROnPlateau } from './schedule.js';
-import { saveTrainState, type LoopState } from './train_state.js';
+import { trainStateBytes, type LoopState } from './train_state.js';
+import { WriteBehind } from './write_behind.js';
 
 export interface LoopOptions {
   epochs: number;
@@ -53,8 +54,9 @@ export async function evaluate(model: OAENet, cache: FaceCache, indices: readonl
         return [logits, oaenetObjective.crossEntropyOnly(logits, b.labels)];
       }),
     );
-    logits.set(await out.readF32(), at * CLASS_NAMES.length);
-    lossSum += (await loss.readF32())[0]! * chunk.length;
+    const [o, l] = await Tensor.readAll([out, loss]);
+    logits.set(o!, at * CLASS_NAMES.length);
+    lossSum += l![0]! * chunk.length;
     out.dispose();
     loss.dispose();
   }
@@ -79,10 +81,32 @@ export async function trainLoop(
   let stepsThisRun = 0;
   let imagesThisRun = 0;
   const t0 = performance.now();
+  const files = new WriteBehind();
   const save = async (): Promise<void> => {
     state.lr = opt.lr;
     state.plateau = { ...plateau.state };
-    await saveTrainState(lastPath, model, opt, state);
+    await files.write(lastPath, await trainStateBytes(model, opt, state));
+  };
+
+  // Each step's loss and predictions are read back while the next step runs: the copy is queued
+  // behind its step, and the host waits for it only after queueing the next one, so the GPU does not
+  // idle while the host encodes. At most one step is ahead of the host's bookkeeping.
+  let previous: Promise<void> = Promise.resolve();
+  const tally = (step: number, chunk: number[], l: number, logits: Float32Array): void => {
+    if (!Number.isFinite(l)) throw new Error(`the loss became ${l} at epoch ${state.epoch}, step ${step + 1}: lower --lr`);
+    const predicted = argmaxRows(logits, CLASS_NAMES.length);
+    state.partial.loss += l * chunk.length;
+    state.partial.hits += chunk.filter((i, k) => cache.samples[i]!.label === predicted[k]).length;
+    state.partial.count += chunk.length;
+    imagesThisRun += chunk.length;
+    const elapsed = (performance.now() - t0) / 1000;
+    const done = (state.epoch - 1) * stepsPerEpoch + step + 1;
+    const remaining = opts.epochs * stepsPerEpoch - done;
+    progress.status(
+      `epoch ${state.epoch}/${opts.epochs}  step ${step + 1}/${stepsPerEpoch}  ` +
+        `loss ${(state.partial.loss / state.partial.count).toFixed(4)}  ` +
+        `${(imagesThisRun / elapsed).toFixed(1)} img/s  ETA ${fmtTime((elapsed / stepsThisRun) * remaining)}`,
+    );
   };
 
   while (state.epoch <= opts.epochs) {
@@ -90,7 +114,9 @@ export async function trainLoop(
     model.train();
     for (; state.step < stepsPerEpoch; state.step++) {
       if (stopRequested() || (opts.maxSteps !== undefined && stepsThisRun >= opts.maxSteps)) {
+        await previous;
         await save();
+        await files.drain();
         return 'stopped';
       }
       const chunk = order.slice(state.step * opts.batchSize, (state.step + 1) * opts.batchSize);
@@ -103,25 +129,17 @@ export async function trainLoop(
       backward(loss);
       opt.step();
       opt.zeroGrad();
-      const l = (await loss.readF32())[0]!;
-      const predicted = argmaxRows(await logits.readF32(), CLASS_NAMES.length);
+      stepsThisRun++;
+      const read = Tensor.readAll([loss, logits]);
       loss.dispose();
       logits.dispose();
-      if (!Number.isFinite(l)) throw new Error(`the loss became ${l} at epoch ${state.epoch}, step ${state.step + 1}: lower --lr`);
-      state.partial.loss += l * chunk.length;
-      state.partial.hits += chunk.filter((i, k) => cache.samples[i]!.label === predicted[k]).length;
-      state.partial.count += chunk.length;
-      stepsThisRun++;
-      imagesThisRun += chunk.length;
-      const elapsed = (performance.now() - t0) / 1000;
-      const done = (state.epoch - 1) * stepsPerEpoch + state.step + 1;
-      const remaining = opts.epochs * stepsPerEpoch - done;
-      progress.status(
-        `epoch ${state.epoch}/${opts.epochs}  step ${state.step + 1}/${stepsPerEpoch}  ` +
-          `loss ${(state.partial.loss / state.partial.count).toFixed(4)}  ` +
-          `${(imagesThisRun / elapsed).toFixed(1)} img/s  ETA ${fmtTime((elapsed / stepsThisRun) * remaining)}`,
-      );
+      const step = state.step;
+      const done = previous.then(() => read).then(([l, p]) => tally(step, chunk, l![0]!, p as Float32Array));
+      done.catch(() => undefined); // handled where it is awaited, one step later
+      await previous;
+      previous = done;
     }
+    await previous;
     const val = await evaluate(model, cache, split.val, opts);
     const record = {
       epoch: state.epoch,
@@ -137,7 +155,8 @@ export async function trainLoop(
     let note = reduced ? `  lr → ${opt.lr.toExponential(1)}` : '';
     if (val.accuracy > state.bestValAccuracy) {
       state.bestValAccuracy = val.accuracy;
-      await saveCheckpoint(model, join(opts.out, 'best.safetensors'), { epoch: String(state.epoch), val_accuracy: String(val.accuracy), image_size: String(opts.imageSize) });
+      const meta = { epoch: String(state.epoch), val_accuracy: String(val.accuracy), image_size: String(opts.imageSize) };
+      await files.write(join(opts.out, 'best.safetensors'), await checkpointBytes(model, meta));
       await confusionPng(join(opts.out, 'confusion_val_best.png'), val.confusion, CLASS_NAMES, `validation, epoch ${state.epoch} (best)`);
       note += '  (best: saved best.safetensors)';
     }
@@ -150,6 +169,7 @@ export async function trainLoop(
     state.partial = { loss: 0, hits: 0, count: 0 };
     await save();
   }
+  await files.drain();
   await plotHistory(state, opts.out);
   return 'done';
 }

@@ -3,7 +3,7 @@
 // safetensors file written atomically (temp file + rename), so an interrupted write never leaves a
 // broken checkpoint and `--resume` continues exactly where training stopped.
 
-import { readSafetensorsFile, tensorToEntry, writeSafetensorsFile, type Entry } from '../graph/safetensors.js';
+import { readSafetensorsFile, serializeSafetensors, type Entry } from '../graph/safetensors.js';
 import { loadStateEntries, stateEntries } from '../model/checkpoint.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../graph/tensor.js';
@@ -36,11 +36,11 @@ export interface LoopState {
   config: Record<string, unknown>;
 }
 
-export async function saveTrainState(path: string, model: Module, opt: SGD, state: LoopState): Promise<void> {
-  const entries = await stateEntries(model);
+/** The checkpoint's bytes: a snapshot taken now, which may be written later (see WriteBehind). */
+export async function trainStateBytes(model: Module, opt: SGD, state: LoopState): Promise<Uint8Array> {
   const names = new Map<Tensor, string>([...model.namedParameters()].map(([k, t]) => [t, k]));
-  for (const [param, buf] of opt.state()) entries.set(OPTIM + names.get(param)!, await tensorToEntry(buf));
-  await writeSafetensorsFile(path, entries, { format: 'oaenet-train', state: JSON.stringify(state) });
+  const momentum = new Map([...opt.state()].map(([param, buf]) => [OPTIM + names.get(param)!, buf]));
+  return serializeSafetensors(await stateEntries(model, momentum), { format: 'oaenet-train', state: JSON.stringify(state) });
 }
 
 /** Restores model and optimizer in place; returns the loop state. */
