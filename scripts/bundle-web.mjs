@@ -1,7 +1,9 @@
-// Bundles the engine for browsers into web/engine.js, inlining every shaders/*.wgsl as a virtual
-// module 'oaenet:shaders' (esbuild: a maintained bundler that handles TypeScript and ESM directly).
+// Bundles the browser pages' entries into web/engine.js (the engine demo) and web/predict.js (photo →
+// expression), inlining every shaders/*.wgsl as a virtual module 'oaenet:shaders' (esbuild: a
+// maintained bundler that handles TypeScript and ESM directly), and copies the two face-api models
+// the prediction page detects faces with into web/models/.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,14 +21,20 @@ const shaders = {
 };
 
 await build({
-  entryPoints: [join(root, 'src/web/main.ts')],
+  entryPoints: { engine: join(root, 'src/web/main.ts'), predict: join(root, 'src/web/predict.ts') },
   bundle: true,
   format: 'esm',
   target: 'es2022',
   platform: 'browser',
-  outfile: join(root, 'web/engine.js'),
-  external: ['webgpu', 'node:*'],
+  outdir: join(root, 'web'),
+  external: ['webgpu', 'sharp', 'node:*'], // imported on use, by Node code paths only
   plugins: [shaders],
   sourcemap: true,
   logLevel: 'warning',
 });
+
+const faceApi = join(root, 'node_modules/@vladmandic/face-api/model');
+mkdirSync(join(root, 'web/models'), { recursive: true });
+for (const f of readdirSync(faceApi).filter((f) => /^(tiny_face_detector|face_landmark_68)_model/.test(f))) {
+  copyFileSync(join(faceApi, f), join(root, 'web/models', f));
+}

@@ -10,6 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
+import { heat } from './draw/heat.js';
 import { svgText } from './draw/text.js';
 import { closeGpu, initGpu } from './kernels/context.js';
 import { FACE_SIZE } from './mask/align.js';
@@ -37,14 +38,6 @@ const S = FACE_SIZE;
 const GAP = 8, TOP = 22, BOTTOM = 40;
 const WIDTH = 3 * S + 4 * GAP;
 const HEIGHT = TOP + S + BOTTOM;
-
-/** Diverging colours for mask values in [−1, 1]: blue (−1) → near-white (0) → red (1). */
-const [BLUE, WHITE, RED] = [[59, 76, 192], [235, 235, 235], [180, 4, 38]] as const;
-function heat(v: number): number[] {
-  const t = Math.min(1, Math.max(0, (v + 1) / 2));
-  const [a, b, u] = t < 0.5 ? [BLUE, WHITE, t * 2] : [WHITE, RED, t * 2 - 1];
-  return a.map((x, c) => Math.round(x + (b[c]! - x) * u));
-}
 
 interface Overlay {
   /** 224×224×3 B,G,R. */

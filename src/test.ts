@@ -6,18 +6,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { closeGpu, initGpu } from './kernels/context.js';
-import { scope } from './graph/tensor.js';
-import { noGrad } from './graph/tape.js';
-import { softmax } from './graph/ops/index.js';
-import { alignFace, FACE_SIZE } from './mask/align.js';
+import { FACE_SIZE } from './mask/align.js';
 import { decodeBgr } from './mask/image.js';
 import { FaceLandmarker } from './mask/face/index.js';
 import { readLandmarks } from './mask/landmarks.js';
 import { detectLandmarks } from './train/landmark_source.js';
-import { packFaces, weightedMask } from './mask/mask.js';
-import { resizeBilinear } from './graph/ops/resize.js';
 import { loadCheckpoint } from './model/checkpoint.js';
 import { OAENet } from './model/oaenet.js';
+import { predictFace } from './model/predict.js';
 import { readSafetensorsFile } from './graph/safetensors.js';
 import { ensureCache } from './train/cache.js';
 import { parseFlags, type FlagSpec } from './train/cli_args.js';
@@ -41,7 +37,7 @@ const FLAGS: Record<string, FlagSpec> = {
   out: { type: 'string', help: 'folder for the confusion-matrix PNG and metrics JSON (dataset mode)' },
 };
 
-async function predictImage(model: OAENet, size: number, image: string, landmarkFile: string | undefined): Promise<void> {
+async function predictImage(model: OAENet, image: string, landmarkFile: string | undefined): Promise<void> {
   const img = await decodeBgr(image).catch((e: unknown) => {
     throw userError(image, `cannot decode the image (${reason(e)})`, 'pass a PNG or JPEG photo');
   });
@@ -60,16 +56,7 @@ async function predictImage(model: OAENet, size: number, image: string, landmark
     points = found;
     source = 'detected';
   }
-  const face = alignFace(img, points);
-  const probs = noGrad(() =>
-    scope(() => {
-      let { image: x, attn } = weightedMask(packFaces([face.face.data]), face.landmarks);
-      if (size !== FACE_SIZE) [x, attn] = [resizeBilinear(x, size, size), resizeBilinear(attn, size, size)];
-      return softmax(model.forward(x, attn).logits);
-    }),
-  );
-  const p = await probs.readF32();
-  probs.dispose();
+  const p = (await predictFace(model, img, points)).probabilities;
   const best = p.indexOf(Math.max(...p));
   const probabilities = Object.fromEntries(CLASS_NAMES.map((c, k) => [c, Number(p[k]!.toFixed(6))]));
   console.log(JSON.stringify({ image, landmarks: source, predicted: CLASS_NAMES[best], probabilities }, null, 2));
@@ -112,7 +99,7 @@ async function main(): Promise<void> {
     throw new UserError(reason(e));
   });
   model.eval();
-  if (f.image) await predictImage(model, size, f.image as string, f.landmarks as string | undefined);
+  if (f.image) await predictImage(model, f.image as string, f.landmarks as string | undefined);
   else await evaluateDataset(model, size, f, modelPath);
   model.dispose();
 }

@@ -40,6 +40,10 @@ export function bandTables(rho: Tensor): Tensor {
 
 /** The float64 values of an i32 tensor of word pairs (rho). */
 export async function readFloat64(t: Tensor): Promise<Float64Array> {
-  const words = await t.read();
+  return float64Words(await t.read());
+}
+
+/** The float64 values held as pairs of 32-bit words. */
+export function float64Words(words: Float32Array | Int32Array): Float64Array {
   return new Float64Array(words.buffer, words.byteOffset, words.length / 2);
 }

@@ -1,9 +1,8 @@
 // 68-point landmark files ("x y" per line, CK+ style) and finding the file that belongs to an image.
 // Parsing is strict: a file that is not exactly 68 pairs of finite numbers is an Error naming the
-// file and line, because a silently wrong landmark moves the crop and the mask.
+// file and line, because a silently wrong landmark moves the crop and the mask. Node modules are
+// imported on use, so browsers can bundle the parser.
 
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
 import { LANDMARKS } from './reference.js';
 
 export { LANDMARKS };
@@ -33,6 +32,7 @@ export function parseLandmarks(text: string, file = 'landmarks'): Float64Array {
 }
 
 export async function readLandmarks(file: string): Promise<Float64Array> {
+  const { readFile } = await import('node:fs/promises');
   return parseLandmarks(await readFile(file, 'utf8'), file);
 }
 
@@ -42,6 +42,7 @@ export async function readLandmarks(file: string): Promise<Float64Array> {
  * with several candidates the highest frame (the peak) wins.
  */
 export async function landmarkFileFor(image: string): Promise<string> {
+  const [{ readdir }, { basename, dirname, extname, join }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   const dir = dirname(image);
   const stem = basename(image, extname(image));
   const names = await readdir(dir);

@@ -1,0 +1,48 @@
+// One photo and its 68 landmarks → OAENet's class probabilities, with the pictures that explain them.
+// The steps are the training pipeline's:
+//   - align, crop and resize (spec §2);
+//   - the weighted mask on the 224-pixel crop;
+//   - both inputs resized to the model's size;
+//   - softmax of the eval-mode logits.
+// test.js and the browser page share it, so both see a face exactly as training did.
+
+import { softmax } from '../graph/ops/index.js';
+import { resizeBilinear } from '../graph/ops/resize.js';
+import { noGrad } from '../graph/tape.js';
+import { Tensor, scope } from '../graph/tensor.js';
+import { alignFace, FACE_SIZE } from '../mask/align.js';
+import { float64Words } from '../mask/correlate.js';
+import type { BgrImage } from '../mask/image.js';
+import { packFaces, weightedMask } from '../mask/mask.js';
+import type { OAENet } from './oaenet.js';
+
+export interface FacePrediction {
+  probabilities: Float32Array;
+  /** The aligned 224×224 crop (B,G,R) the mask and the network saw. */
+  face: BgrImage;
+  /** 68 (x, y) in crop pixels. */
+  landmarks: Float64Array;
+  /** [224·224] the weighted mask on the crop. */
+  mask: Float32Array;
+  /** The four strip correlations ρ that weight the mask's row bands. */
+  rho: Float64Array;
+}
+
+/** `model` must be in eval mode. */
+export async function predictFace(model: OAENet, img: BgrImage, landmarks: ArrayLike<number>): Promise<FacePrediction> {
+  const aligned = alignFace(img, landmarks);
+  const size = model.inputSize;
+  const [probs, mask, rho] = noGrad(() =>
+    scope(() => {
+      let { image, attn, mask, rho } = weightedMask(packFaces([aligned.face.data]), aligned.landmarks);
+      if (size !== FACE_SIZE) [image, attn] = [resizeBilinear(image, size, size), resizeBilinear(attn, size, size)];
+      return [softmax(model.forward(image, attn).logits), mask, rho];
+    }),
+  );
+  try {
+    const [p, m, r] = await Tensor.readAll([probs, mask, rho]);
+    return { probabilities: p as Float32Array, face: aligned.face, landmarks: aligned.landmarks, mask: m as Float32Array, rho: float64Words(r!) };
+  } finally {
+    for (const t of [probs, mask, rho]) t.dispose();
+  }
+}
