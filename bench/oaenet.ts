@@ -2,7 +2,9 @@
 // The train step is forward in train mode + cross-entropy + a stand-in segmentation loss (the mean of
 // seg_out, so that the segmentation head's backward runs as it will under the Lovász loss) + backward +
 // SGD with momentum. Random weights and inputs; the first iteration of each (shader compilation) is untimed.
-// Run: npm run build:test && node build/bench/oaenet.js [batch, default 2] [size, default 224] [iterations, default 3]
+// With --profile, one more eval forward and train step run with every dispatch timed on the GPU, and the
+// time per kernel is printed (sum of GPU time against the wall time above: how much the host adds).
+// Run: npm run build:test && node build/bench/oaenet.js [batch, default 2] [size, default 224] [iterations, default 3] [--profile]
 
 import { closeGpu, gpu, initGpu } from '../src/kernels/context.js';
 import { Tensor, scope } from '../src/graph/tensor.js';
@@ -11,8 +13,11 @@ import { add, crossEntropy, mean } from '../src/graph/ops/index.js';
 import { normal, seededRandom } from '../src/nn/init.js';
 import { OAENet } from '../src/model/oaenet.js';
 import { SGD } from '../src/train/optim/sgd.js';
+import { formatKernelTimes } from '../src/kernels/profiler.js';
 
-const [batch, size, iterations] = [2, 224, 3].map((d, i) => Number(process.argv[2 + i] ?? d)) as [number, number, number];
+const args = process.argv.slice(2).filter((a) => a !== '--profile');
+const profile = process.argv.includes('--profile');
+const [batch, size, iterations] = [2, 224, 3].map((d, i) => Number(args[i] ?? d)) as [number, number, number];
 
 /** Mean seconds per call of fn over `iterations` calls, after one warm-up call. */
 async function time(fn: () => void): Promise<number> {
@@ -34,13 +39,23 @@ const image = Tensor.from(normal(rand, batch * 3 * size * size, 1), shape).keep(
 const attn = Tensor.from(normal(rand, batch * 3 * size * size, 1), shape).keep();
 const labels = Tensor.from(Array.from({ length: batch }, (_, i) => i % model.numClasses), [batch], 'i32').keep();
 
+/** With --profile: the time per kernel of one call of fn, against the wall time measured for it. */
+async function kernels(what: string, fn: () => void, wallSeconds: number): Promise<void> {
+  if (!profile) return;
+  const { kernels } = await gpu().profile(async () => fn());
+  const gpuMs = kernels.reduce((s, k) => s + k.ms, 0);
+  console.log(`\n${what}: GPU ${gpuMs.toFixed(1)} ms of ${(wallSeconds * 1000).toFixed(1)} ms wall per call (one pass per dispatch while profiling)\n${formatKernelTimes(kernels)}\n`);
+}
+
 model.eval();
-const forward = await time(() => noGrad(() => scope(() => void model.forward(image, attn))));
+const evalForward = (): void => noGrad(() => scope(() => void model.forward(image, attn)));
+const forward = await time(evalForward);
 console.log(`eval forward   ${(forward * 1000).toFixed(1).padStart(9)} ms   ${(batch / forward).toFixed(2).padStart(8)} img/s`);
+await kernels('eval forward', evalForward, forward);
 
 model.train();
 const opt = new SGD(model.parameters(), { lr: 1e-3, momentum: 0.9 });
-const step = await time(() => {
+const trainStep = (): void => {
   const loss = scope(() => {
     const { logits, segOut } = model.forward(image, attn);
     return add(crossEntropy(logits, labels), mean(segOut!));
@@ -49,8 +64,10 @@ const step = await time(() => {
   loss.dispose();
   opt.step();
   opt.zeroGrad();
-});
+};
+const step = await time(trainStep);
 console.log(`train step     ${(step * 1000).toFixed(1).padStart(9)} ms   ${(batch / step).toFixed(2).padStart(8)} img/s`);
+await kernels('train step', trainStep, step);
 
 opt.dispose();
 for (const t of [image, attn, labels]) t.dispose();

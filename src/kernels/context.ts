@@ -5,6 +5,7 @@
 
 import { requestDevice, type Backend, type DeviceInfo } from './device.js';
 import { PipelineCache, type KernelSpec } from './pipeline.js';
+import { KernelProfiler, type KernelTime } from './profiler.js';
 import { BufferPool, type PooledBuffer } from './pool.js';
 import { Recorder, type Dispatch } from './recorder.js';
 import { loadShaderDir } from './shader.js';
@@ -118,6 +119,23 @@ export class Gpu {
     }
     this.check();
     return out;
+  }
+
+  /**
+   * Runs `fn` with every dispatch timed on the GPU (timestamp queries), and returns its result with
+   * the time per kernel. Dispatches are not batched meanwhile, so time `fn` apart from this.
+   */
+  async profile<T>(fn: () => Promise<T>): Promise<{ result: T; kernels: KernelTime[] }> {
+    if (this.recorder.profiler) throw new Error('profile: a profile is already running');
+    this.recorder.flush();
+    const profiler = (this.recorder.profiler = new KernelProfiler(this.device));
+    try {
+      const result = await fn();
+      this.recorder.flush();
+      return { result, kernels: await profiler.finish() };
+    } finally {
+      this.recorder.profiler = null;
+    }
   }
 
   /** Waits until the queue is idle (for timing). */

@@ -7,6 +7,7 @@
 // Bind groups are cached by (layout, buffers): pooled buffers are reused, so a warm step hits.
 
 import type { KernelSpec, PipelineCache } from './pipeline.js';
+import type { KernelProfiler } from './profiler.js';
 
 const SLOT = 256; // minUniformBufferOffsetAlignment upper bound
 const SLOTS = 128;
@@ -42,6 +43,8 @@ export class Recorder {
   /** Dispatches recorded since start (for benchmarks and tests). */
   dispatches = 0;
   submits = 0;
+  /** While set, each dispatch runs in a timed pass of its own (see Gpu.profile). */
+  profiler: KernelProfiler | null = null;
 
   constructor(
     private readonly device: GPUDevice,
@@ -84,11 +87,23 @@ export class Recorder {
     const offset = this.slot * SLOT;
     this.ringCpu.set(d.params as ArrayLike<number>, offset / 4);
     this.slot++;
+    if (this.profiler) {
+      this.pass?.end();
+      this.pass = null;
+      if (this.profiler.full) this.flush();
+    }
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
-    if (!this.pass) this.pass = this.encoder.beginComputePass();
+    if (!this.pass) {
+      const label = spec.entry ? `${spec.shader}.${spec.entry}` : spec.shader;
+      this.pass = this.encoder.beginComputePass(this.profiler ? { timestampWrites: this.profiler.next(label) } : undefined);
+    }
     this.pass.setPipeline(p.pipeline);
     this.pass.setBindGroup(0, this.bindGroup(p.layout, p.id, [...d.reads, ...d.writes]), [offset]);
     this.pass.dispatchWorkgroups(gx, gy, gz);
+    if (this.profiler) {
+      this.pass.end();
+      this.pass = null;
+    }
     this.dispatches++;
     if (++this.pending >= this.perSubmit) this.flush();
   }
@@ -109,7 +124,9 @@ export class Recorder {
     if (!this.encoder) return;
     this.pass?.end();
     if (this.slot > 0) this.device.queue.writeBuffer(this.ring, 0, this.ringCpu, 0, (this.slot * SLOT) / 4);
+    const timed = this.profiler?.resolve(this.encoder);
     this.device.queue.submit([this.encoder.finish()]);
+    timed?.();
     this.encoder = null;
     this.pass = null;
     this.slot = 0;
