@@ -2,6 +2,9 @@
 // The train step is forward in train mode + cross-entropy + a stand-in segmentation loss (the mean of
 // seg_out, so that the segmentation head's backward runs as it will under the Lovász loss) + backward +
 // SGD with momentum. Random weights and inputs; the first iteration of each (shader compilation) is untimed.
+// "data + full step" is what train.js runs per step: a batch of cached faces (the generated faces, at 224)
+// → flip, weighted mask, augmentation, resize → forward → CE + island + Lovász → backward → SGD; its ratio
+// to the model-only step is what the data pipeline and the losses cost.
 // With --profile, one more eval forward and train step run with every dispatch timed on the GPU, and the
 // time per kernel is printed (sum of GPU time against the wall time above: how much the host adds).
 // Run: npm run build:test && node build/bench/oaenet.js [batch, default 2] [size, default 224] [iterations, default 3] [--profile]
@@ -14,6 +17,10 @@ import { normal, seededRandom } from '../src/nn/init.js';
 import { OAENet } from '../src/model/oaenet.js';
 import { SGD } from '../src/train/optim/sgd.js';
 import { formatKernelTimes } from '../src/kernels/profiler.js';
+import { buildCache } from '../src/train/cache.js';
+import { readDataset } from '../src/train/datasets/index.js';
+import { faceBatch } from '../src/train/face_batch.js';
+import { oaenetObjective } from '../src/train/objective.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--profile');
 const profile = process.argv.includes('--profile');
@@ -68,6 +75,23 @@ const trainStep = (): void => {
 const step = await time(trainStep);
 console.log(`train step     ${(step * 1000).toFixed(1).padStart(9)} ms   ${(batch / step).toFixed(2).padStart(8)} img/s`);
 await kernels('train step', trainStep, step);
+
+const faces = await buildCache(await readDataset('synthetic', ''), { warn: () => undefined });
+const chosen = Array.from({ length: batch }, (_, i) => i % faces.count);
+let seed = 0;
+const fullStep = (): void => {
+  const loss = scope(() => {
+    const b = faceBatch(faces, chosen, size, seededRandom(seed++));
+    return oaenetObjective.total(model.forward(b.image, b.attn), b.labels, b.mask, { island: 0.1, lovasz: 1 });
+  });
+  backward(loss);
+  loss.dispose();
+  opt.step();
+  opt.zeroGrad();
+};
+const full = await time(fullStep);
+console.log(`data + full step ${(full * 1000).toFixed(1).padStart(7)} ms   ${(batch / full).toFixed(2).padStart(8)} img/s   (${(full / step).toFixed(2)}× the model-only step)`);
+await kernels('data + full step', fullStep, full);
 
 opt.dispose();
 for (const t of [image, attn, labels]) t.dispose();
