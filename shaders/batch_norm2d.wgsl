@@ -160,6 +160,26 @@ fn eval_params(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
   ep_chan[c] = vec4f(ep_mean[c], invstd, a, ep_beta[c] - ep_mean[c] * a);
 }
 
+override HAS_BIAS: bool = false;
+@group(0) @binding(1) var<storage, read> fd_w: array<f32>;
+@group(0) @binding(2) var<storage, read> fd_b: array<f32>;   // bound to fd_w and unused without HAS_BIAS
+@group(0) @binding(3) var<storage, read> fd_chan: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> fd_wout: array<f32>;
+@group(0) @binding(5) var<storage, read_write> fd_bout: array<f32>;
+
+// Eval-mode BN folded into the conv before it, one invocation per weight (p.hw weights per output
+// channel, p.total in all; the first of each channel also writes its bias):
+// w'[o, …] = w[o, …]·a[o], b'[o] = b[o]·a[o] + (β[o] − mean[o]·a[o]).
+@compute @workgroup_size(WG)
+fn fold(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = flat_id(gid, nwg, WG);
+  if (i >= p.total) { return; }
+  let o = i / p.hw;
+  let q = fd_chan[o];
+  fd_wout[i] = fd_w[i] * q.z;
+  if (i % p.hw == 0u) { fd_bout[o] = select(0.0, fd_b[o], HAS_BIAS) * q.z + q.w; }
+}
+
 @group(0) @binding(3) var<storage, read_write> y4: array<vec4f>;
 
 // y = x·a + b per channel (PyTorch's CPU formulation).

@@ -89,7 +89,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     if (cb * TC + c >= cout_g) { break; }
     let yr = ((n * p.cout + co0 + c) * p.ho + oy) * p.wo;
     for (var j = 0u; j < TW; j++) {
-      if (ox0 + j < p.wo) { y[yr + ox0 + j] = acc[c][j]; }
+      if (ox0 + j < p.wo) { y[yr + ox0 + j] = act(acc[c][j]); }
     }
   }
 }
@@ -135,7 +135,7 @@ fn pointwise(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
     if (m0 + r >= q.m) { break; }
     let yr = (n * q.m + m0 + r) * q.hw4;
     for (var v = 0u; v < TV; v++) {
-      if (v0 + v < q.hw4) { y4[yr + v0 + v] = acc[r][v]; }
+      if (v0 + v < q.hw4) { y4[yr + v0 + v] = act4(acc[r][v]); }
     }
   }
 }

@@ -57,6 +57,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 
   let yr = (nc * p.ho + oy) * p.wo;
   for (var j = 0u; j < TW; j++) {
-    if (ox0 + j < p.wo) { y[yr + ox0 + j] = acc[j]; }
+    if (ox0 + j < p.wo) { y[yr + ox0 + j] = act(acc[j]); }
   }
 }

@@ -159,6 +159,7 @@ timed('eval 224: logits and intermediates', () => noLeak('eval 224', async () =>
   await close('eval224 backbone_out', taps.backboneOut!, c.intermediates.backbone_out!, 0, 3e-4);
   await close('eval224 pooled', taps.pooled!, c.intermediates.pooled!, 0, 3e-4);
   for (const t of [image, attn, logits, ...Object.values(taps)]) t.dispose();
+  model224.stateChanged(); // inference keeps folded Conv-BN weights on purpose: dropping them frees them all
 }));
 
 timed('eval 64: logits', () => noLeak('eval 64', async () => {
@@ -169,6 +170,7 @@ timed('eval 64: logits', () => noLeak('eval 64', async () => {
   const { logits } = noGrad(() => model64.forward(image, attn));
   await close('eval64 logits', logits, c.outputs.logits!, 0, 1e-4);
   for (const t of [image, attn, logits]) t.dispose();
+  model64.stateChanged();
 }));
 
 timed('train 224: outputs, seg_out, gradients, running statistics', () => noLeak('train 224', async () => {

@@ -23,6 +23,11 @@ export interface Pipeline {
 const PRELUDE = `
 // Prelude shared by every kernel: flat invocation index over a (possibly 2-D) grid of workgroups.
 fn flat_id(gid: vec3u, nwg: vec3u, wg: u32) -> u32 { return gid.x + gid.y * nwg.x * wg; }
+// An activation fused into the value a kernel stores (the convolutions' eval-mode Conv-BN-act):
+// 0 none, 1 ReLU, 2 ReLU6, as the unary kernels compute them.
+override ACT: u32 = 0u;
+fn act(v: f32) -> f32 { if (ACT == 1u) { return max(v, 0.0); } if (ACT == 2u) { return clamp(v, 0.0, 6.0); } return v; }
+fn act4(v: vec4f) -> vec4f { return vec4f(act(v.x), act(v.y), act(v.z), act(v.w)); }
 `;
 
 export class PipelineCache {

@@ -2,10 +2,14 @@
 // official checkpoint: Sequential children are `0`, `1`, …; ConvBNAct is Sequential(conv, bn, act);
 // InvertedResidual keeps MobileNetV2's `conv.<j>` layout; Decoder has `up` and `conv_relu.0`.
 // Every forward runs in a scope, so a block's temporaries are released as soon as it returns (the
-// autograd tape keeps its own handles to what the backward needs).
+// autograd tape keeps its own handles to what the backward needs). Inference (eval mode under noGrad)
+// runs conv → BN → activation as one conv kernel: BN folded into the weights, the activation fused
+// into the kernel's store.
 
 import { Tensor, scope } from '../graph/tensor.js';
-import { add, concat, maxPool2d, relu, relu6, upsampleBilinear2x } from '../graph/ops/index.js';
+import { isGradEnabled } from '../graph/tape.js';
+import { add, concat, conv2d, maxPool2d, relu, relu6, upsampleBilinear2x } from '../graph/ops/index.js';
+import { foldBatchNorm } from '../graph/ops/batch_norm2d.js';
 import { normal } from '../nn/init.js';
 import { BatchNorm2d, Conv2d, ConvTranspose2d } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
@@ -22,17 +26,68 @@ export interface Init {
   kaiming?: boolean;
 }
 
+export type ActKind = 'relu' | 'relu6';
+
+/** Whether a module's forward may fuse: eval mode and nothing recorded for autograd. */
+const fusing = (m: Module): boolean => !m.training && !isGradEnabled();
+
+/**
+ * Each conv's weights with the eval-mode BN after it folded in, made on first use and kept until the
+ * owner's state changes (mode switch, checkpoint load: Module.stateChanged), since folding every
+ * forward would cost a pass over all the weights.
+ */
+class FoldedWeights {
+  private readonly cache = new Map<Conv2d, [Tensor, Tensor]>();
+  get(c: Conv2d, bn: BatchNorm2d | null): [Tensor, Tensor | null] {
+    if (!bn) return [c.weight, c.bias];
+    let f = this.cache.get(c);
+    if (!f) {
+      f = foldBatchNorm(c.weight, c.bias, bn.weight, bn.bias, bn.runningMean, bn.runningVar, bn.eps);
+      for (const t of f) t.keep();
+      this.cache.set(c, f);
+    }
+    return f;
+  }
+  clear(): void {
+    for (const f of this.cache.values()) for (const t of f) t.dispose();
+    this.cache.clear();
+  }
+}
+
+/** conv → [eval BN] → [activation] as one conv kernel (inference only). */
+function fusedConv(x: Tensor, folded: FoldedWeights, c: Conv2d, bn: BatchNorm2d | null, act: ActKind | undefined): Tensor {
+  const [w, b] = folded.get(c, bn);
+  return conv2d(x, w, b, { ...c.opts, ...(act ? { activation: act } : {}) });
+}
+
 export class Sequential extends Module implements Layer {
+  private readonly folded = new FoldedWeights();
   constructor(readonly layers: readonly Layer[]) {
     super();
     layers.forEach((l, i) => this.child(String(i), l));
   }
   forward(x: Tensor): Tensor {
-    return scope(() => this.layers.reduce((h, l) => l.forward(h), x));
+    return scope(() => (fusing(this) ? this.fusedForward(x) : this.layers.reduce((h, l) => l.forward(h), x)));
+  }
+  /** Each Conv2d with the BatchNorm2d and Activation right after it, if any, as one kernel. */
+  private fusedForward(x: Tensor): Tensor {
+    let h = x;
+    for (let i = 0; i < this.layers.length; i++) {
+      const c = this.layers[i];
+      if (!(c instanceof Conv2d)) {
+        h = c!.forward(h);
+        continue;
+      }
+      const bn = this.layers[i + 1] instanceof BatchNorm2d ? (this.layers[++i] as BatchNorm2d) : null;
+      const act = this.layers[i + 1] instanceof Activation ? (this.layers[++i] as Activation).kind : undefined;
+      h = fusedConv(h, this.folded, c, bn, act);
+    }
+    return h;
+  }
+  protected override dropDerived(): void {
+    this.folded.clear();
   }
 }
-
-export type ActKind = 'relu' | 'relu6';
 
 /** A parameter-free activation (holds a Sequential index, as nn.ReLU does in PyTorch). */
 export class Activation extends Module implements Layer {
@@ -115,6 +170,7 @@ export class InvertedResidual extends Module implements Layer {
  * biases. The stride-2 shortcut is a 2×2 max-pool (OAENet's `resblock.0`), the stride-1 one the identity.
  */
 export class BasicBlock extends Module implements Layer {
+  private readonly folded = new FoldedWeights();
   private readonly conv1: Conv2d;
   private readonly bn1: TrackedBatchNorm2d;
   private readonly conv2: Conv2d;
@@ -128,10 +184,14 @@ export class BasicBlock extends Module implements Layer {
   }
   forward(x: Tensor): Tensor {
     return scope(() => {
-      const h = relu(this.bn1.forward(this.conv1.forward(x)));
-      const y = this.bn2.forward(this.conv2.forward(h));
+      const fuse = fusing(this);
+      const h = fuse ? fusedConv(x, this.folded, this.conv1, this.bn1, 'relu') : relu(this.bn1.forward(this.conv1.forward(x)));
+      const y = fuse ? fusedConv(h, this.folded, this.conv2, this.bn2, undefined) : this.bn2.forward(this.conv2.forward(h));
       return relu(add(y, this.stride === 2 ? maxPool2d(x, { kernel: 2, stride: 2 }) : x));
     });
+  }
+  protected override dropDerived(): void {
+    this.folded.clear();
   }
 }
 

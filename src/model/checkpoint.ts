@@ -52,6 +52,7 @@ export function loadStateEntries(model: Module, entries: Map<string, Entry>, opt
     const e = used.get(`${prefix}num_batches_tracked`);
     if (e) bn.numBatchesTracked = toFloat64(e)[0]!;
   }
+  model.stateChanged();
 }
 
 export async function loadCheckpoint(model: Module, path: string, opts: Omit<LoadOptions, 'source'> = {}): Promise<Record<string, string>> {

@@ -57,8 +57,20 @@ export abstract class Module {
 
   train(mode = true): this {
     this.visit('', (_, m) => (m.training = mode));
+    return this.stateChanged();
+  }
+
+  /**
+   * Drops what modules derive from their parameters (inference caches such as folded weights). Mode
+   * changes and checkpoint loads call it; call it after writing parameters in place in eval mode.
+   */
+  stateChanged(): this {
+    this.visit('', (_, m) => m.dropDerived());
     return this;
   }
+
+  /** Overridden by modules that cache tensors derived from parameters. */
+  protected dropDerived(): void {}
 
   eval(): this {
     return this.train(false);
@@ -66,6 +78,7 @@ export abstract class Module {
 
   /** Releases every parameter, gradient and buffer. */
   dispose(): void {
+    this.stateChanged();
     this.visit('', (_, m) => {
       for (const t of [...m.params.values(), ...m.buffers.values()]) {
         t.grad?.dispose();

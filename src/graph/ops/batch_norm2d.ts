@@ -66,6 +66,26 @@ function wantedOrDispose(t: Tensor, wanted: boolean): Tensor | null {
   return null;
 }
 
+/**
+ * Eval-mode batch norm folded into the conv before it (w [Cout, …], optional bias): returns (w', b') with
+ * conv(x, w', b') = batchNorm2d(conv(x, w, b)) in eval mode, up to rounding. Inference only: no autograd.
+ */
+export function foldBatchNorm(w: Tensor, b: Tensor | null, gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVar: Tensor, eps = 1e-5): [Tensor, Tensor] {
+  const c = w.shape[0]!;
+  for (const t of [b, gamma, beta, runningMean, runningVar]) {
+    if (t && (t.size !== c || t.dtype !== 'f32')) throw new Error(`foldBatchNorm: ${t} does not hold one f32 per output channel of ${w}`);
+  }
+  const perChannel = w.size / c;
+  const params = [c, perChannel, w.size, 0, 0, 0, w.size, f32bits(eps), 0];
+  const chan = Tensor.empty([c, 4]);
+  launch1d(SHADER, 'eval_params', {}, [runningMean, runningVar, gamma, beta], [chan], c, params);
+  const wf = Tensor.empty(w.shape);
+  const bf = Tensor.empty([c]);
+  launch1d(SHADER, 'fold', { HAS_BIAS: b ? 1 : 0 }, [w, b ?? w, chan], [wf, bf], w.size, params);
+  chan.dispose();
+  return [wf, bf];
+}
+
 export function batchNorm2d(x: Tensor, gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVar: Tensor, opts: BatchNormOptions): Tensor {
   checkShapes(x, gamma, beta, runningMean, runningVar);
   const { training } = opts;

@@ -6,7 +6,7 @@
 // Kernels take an optional bias as a has_bias param plus a buffer, which is the weight when there is no bias.
 
 import { grid1d } from '../../kernels/grid.js';
-import { record } from '../tape.js';
+import { isGradEnabled, record } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import { launch, tuning } from './launch.js';
 import { channelSum } from './reduce.js';
@@ -17,7 +17,14 @@ export interface Conv2dOptions {
   /** symmetric p, [ph, pw], or asymmetric [top, bottom, left, right] (TF "SAME": stride 2 pads 0 before, 1 after) */
   padding?: number | [number, number] | [number, number, number, number];
   groups?: number;
+  /** Applied to the output inside the conv kernel (Conv-BN-act in eval mode). Inference only: no gradient flows through it. */
+  activation?: FusedActivation;
 }
+
+export type FusedActivation = 'relu' | 'relu6';
+
+/** The prelude's ACT codes (src/kernels/pipeline.ts); no entry (no constant, no extra pipeline) without one. */
+const actConstant = (a: FusedActivation | undefined): { ACT?: number } => (a ? { ACT: a === 'relu' ? 1 : 2 } : {});
 
 /** Stride, top/left padding and groups: all a kernel needs besides the tensors' shapes and the output size. */
 export interface ConvGeom {
@@ -88,7 +95,7 @@ export function isPointwise(kh: number, kw: number, g: ConvGeom, h: number, w: n
  * Y[n] = A · X[n] (+ bias) over x [N, K, H, W] with H·W % 4 == 0, where A[m, k] = w[m·sam + k·sak]:
  * a 1×1 conv (A = W, sam = K, sak = 1) or its transpose (A = Wᵀ, sam = 1, sak = M).
  */
-export function pointwiseGemm(x: Tensor, w: Tensor, b: Tensor | null, m: number, sam: number, sak: number): Tensor {
+export function pointwiseGemm(x: Tensor, w: Tensor, b: Tensor | null, m: number, sam: number, sak: number, act?: FusedActivation): Tensor {
   const [n, k, h, wd] = shape4(x, 'x');
   const hw4 = (h * wd) / 4;
   const t = tuning();
@@ -96,7 +103,7 @@ export function pointwiseGemm(x: Tensor, w: Tensor, b: Tensor | null, m: number,
   const mblocks = Math.ceil(m / tm);
   const vblocks = Math.ceil(hw4 / tv);
   const y = Tensor.empty([n, m, h, wd]);
-  const constants = { WG: t.wgTiled, TM: tm, TV: tv };
+  const constants = { WG: t.wgTiled, TM: tm, TV: tv, ...actConstant(act) };
   launch({ shader: 'conv2d', entry: 'pointwise', reads: 3, writes: 1, constants }, [x, w, b ?? w], [y],
     [n, m, k, hw4, sam, sak, mblocks, vblocks, b ? 1 : 0], grid1d(n * mblocks * vblocks, t.wgTiled));
   return y;
@@ -106,25 +113,25 @@ export function pointwiseGemm(x: Tensor, w: Tensor, b: Tensor | null, m: number,
  * Depthwise 3×3 conv (x [N, C, H, W], w [C, 1, 3, 3]) with top/left padding pt, pl and the output size given;
  * `flip` rotates the filter by 180° (with padding 2 − p: a stride-1 transposed depthwise conv).
  */
-export function depthwise3x3(x: Tensor, w: Tensor, b: Tensor | null, stride: number, pt: number, pl: number, ho: number, wo: number, flip: boolean): Tensor {
+export function depthwise3x3(x: Tensor, w: Tensor, b: Tensor | null, stride: number, pt: number, pl: number, ho: number, wo: number, flip: boolean, act?: FusedActivation): Tensor {
   const [n, c, h, wd] = shape4(x, 'x');
   const t = tuning();
   const [, tw] = fitTiles([1, 1], [t.conv.depthwiseW, wo], (_, b) => n * c * ho * Math.ceil(wo / b));
   const wblocks = Math.ceil(wo / tw);
   const y = Tensor.empty([n, c, ho, wo]);
-  launch({ shader: 'depthwise', reads: 3, writes: 1, constants: { WG: t.wgTiled, S: stride, TW: tw, FLIP: flip ? 1 : 0 } }, [x, w, b ?? w], [y],
+  launch({ shader: 'depthwise', reads: 3, writes: 1, constants: { WG: t.wgTiled, S: stride, TW: tw, FLIP: flip ? 1 : 0, ...actConstant(act) } }, [x, w, b ?? w], [y],
     [n, c, h, wd, ho, wo, pt, pl, wblocks, b ? 1 : 0], grid1d(n * c * ho * wblocks, t.wgTiled));
   return y;
 }
 
 /** Raw conv2d forward (no autograd) with the output size given: x [N, Cin, H, W], w [Cout, Cin/g, kh, kw]. */
-export function convForward(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, ho: number, wo: number): Tensor {
+export function convForward(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, ho: number, wo: number, act?: FusedActivation): Tensor {
   const [n, cin, h, wd] = shape4(x, 'x');
   const [cout, , kh, kw] = shape4(w, 'w');
   const t = tuning();
-  if (isPointwise(kh, kw, g, h, wd, ho, wo)) return pointwiseGemm(x, w, b, cout, cin, 1);
+  if (isPointwise(kh, kw, g, h, wd, ho, wo)) return pointwiseGemm(x, w, b, cout, cin, 1, act);
   if (g.groups === cin && cin === cout && kh === 3 && kw === 3 && g.sh === g.sw && (g.sh === 1 || g.sh === 2)) {
-    return depthwise3x3(x, w, b, g.sh, g.pt, g.pl, ho, wo, false);
+    return depthwise3x3(x, w, b, g.sh, g.pt, g.pl, ho, wo, false, act);
   }
   const y = Tensor.empty([n, cout, ho, wo]);
   const wg = t.wgTiled;
@@ -132,7 +139,7 @@ export function convForward(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom,
   const [tc, tw] = fitTiles([t.conv.tileC, coutG], [t.conv.tileW, wo], (a, b) => n * g.groups * Math.ceil(coutG / a) * ho * Math.ceil(wo / b));
   const cblocks = Math.ceil(coutG / tc);
   const wblocks = Math.ceil(wo / tw);
-  launch({ shader: 'conv2d', reads: 3, writes: 1, constants: { WG: wg, TC: tc, TW: tw } }, [x, w, b ?? w], [y],
+  launch({ shader: 'conv2d', reads: 3, writes: 1, constants: { WG: wg, TC: tc, TW: tw, ...actConstant(act) } }, [x, w, b ?? w], [y],
     [n, cin, h, wd, cout, ho, wo, g.groups, kh, kw, g.sh, g.sw, g.pt, g.pl, cblocks, wblocks, b ? 1 : 0],
     grid1d(n * g.groups * cblocks * ho * wblocks, wg));
   return y;
@@ -216,7 +223,10 @@ export function conv2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv2dOpti
   const [cout, , kh, kw] = shape4(w, 'conv2d w');
   if (b && (b.shape.length !== 1 || b.shape[0] !== cout)) throw new Error(`conv2d: bias [${b.shape}] for ${cout} output channels`);
   const { geom, ho, wo } = convGeometry(x.shape, w.shape, opts);
-  const y = convForward(x, w, b ?? null, geom, ho, wo);
+  if (opts.activation && isGradEnabled() && [x, w, b].some((t) => t?.requiresGrad)) {
+    throw new Error('conv2d: a fused activation is inference-only; run it under noGrad(), or apply the activation as its own op');
+  }
+  const y = convForward(x, w, b ?? null, geom, ho, wo, opts.activation);
   return record('conv2d', [x, w, b ?? null], y, (g, [xs, ws]) => [
     x.requiresGrad ? transposedConv(g, ws!, null, geom, h, wd) : null,
     w.requiresGrad ? weightGrad(g, xs!, kh, kw, geom) : null,

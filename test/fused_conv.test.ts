@@ -1,0 +1,74 @@
+// Inference fusion: eval-mode BN folded into the conv (foldBatchNorm) and ReLU/ReLU6 in the conv
+// kernels' store, on every conv path (pointwise GEMM, depthwise 3×3, direct), against the float64
+// references of conv → BN → activation; the autograd guard; OAENet fused against unfused.
+
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { conv2d, type Conv2dOptions } from '../src/graph/ops/index.js';
+import { foldBatchNorm, reference as bnRef } from '../src/graph/ops/batch_norm2d.js';
+import { reference as convRef, type FusedActivation } from '../src/graph/ops/conv2d.js';
+import { clearTape, noGrad } from '../src/graph/tape.js';
+import { Tensor, scope } from '../src/graph/tensor.js';
+import { OAENet } from '../src/model/oaenet.js';
+import { assertClose, randTensor, randn, rng, setupGpu } from './util.js';
+
+const cases: { what: string; x: number[]; w: number[]; opts: Conv2dOptions; bias: boolean; act?: FusedActivation }[] = [
+  { what: 'pointwise 1×1', x: [2, 6, 4, 6], w: [5, 6, 1, 1], opts: {}, bias: false, act: 'relu6' },
+  { what: 'depthwise 3×3 s2', x: [1, 4, 7, 9], w: [4, 1, 3, 3], opts: { stride: 2, padding: 1, groups: 4 }, bias: false, act: 'relu6' },
+  { what: 'depthwise 3×3 s1', x: [2, 3, 5, 5], w: [3, 1, 3, 3], opts: { padding: 1, groups: 3 }, bias: true, act: 'relu' },
+  { what: 'direct 3×3 s2 with bias', x: [2, 3, 9, 7], w: [5, 3, 3, 3], opts: { stride: 2, padding: 1 }, bias: true, act: 'relu' },
+  { what: 'direct 7×7 s2, no activation', x: [1, 3, 12, 12], w: [4, 3, 7, 7], opts: { stride: 2, padding: 3 }, bias: false },
+];
+
+test('conv → eval BN → activation as one kernel matches the float64 references', async () => {
+  await setupGpu();
+  const r = rng(11);
+  for (const c of cases) {
+    const cout = c.w[0]!;
+    const x = randTensor(r, c.x), w = randTensor(r, c.w, 0.5);
+    const b = c.bias ? randTensor(r, [cout]) : null;
+    const gamma = Tensor.from(Array.from({ length: cout }, () => 0.5 + r()), [cout]);
+    const beta = randTensor(r, [cout]);
+    const mean = randTensor(r, [cout], 0.3);
+    const variance = Tensor.from(Array.from({ length: cout }, () => 0.2 + 2 * r()), [cout]);
+    const y = noGrad(() => scope(() => {
+      const [wf, bf] = foldBatchNorm(w, b, gamma, beta, mean, variance);
+      return conv2d(x, wf, bf, { ...c.opts, ...(c.act ? { activation: c.act } : {}) });
+    }));
+    const host = async (t: Tensor | null): Promise<Float32Array | null> => (t ? t.readF32() : null);
+    const [xs, ws, bs, gs, bes, ms, vs] = await Promise.all([x, w, b, gamma, beta, mean, variance].map(host));
+    const conv = convRef.conv2d(xs!, c.x, ws!, c.w, bs, c.opts);
+    const bn = bnRef.batchNorm2d(conv.y, conv.shape, gs!, bes!, ms!, vs!, { training: false });
+    const want = bn.y.map((v) => (c.act === 'relu6' ? Math.min(Math.max(v, 0), 6) : c.act === 'relu' ? Math.max(v, 0) : v));
+    if (c.act) assert.ok(want.some((v) => v === 0) && want.some((v) => v > 0), `${c.what}: the activation clips some values`);
+    assertClose(await y.readF32(), want, 1e-5, 1e-5, c.what);
+    for (const t of [x, w, b, gamma, beta, mean, variance, y]) t?.dispose();
+  }
+});
+
+test('a fused activation refuses to run where autograd records', async () => {
+  const x = randTensor(rng(1), [1, 2, 4, 4]);
+  const w = randTensor(rng(2), [2, 2, 1, 1]);
+  w.requiresGrad = true;
+  assert.throws(() => conv2d(x, w, null, { activation: 'relu' }), /inference-only/);
+  noGrad(() => conv2d(x, w, null, { activation: 'relu' })).dispose();
+  x.dispose();
+  w.dispose();
+});
+
+test('OAENet eval: fused (noGrad) equals unfused (autograd on)', async () => {
+  const model = new OAENet({ inputSize: 64, seed: 5 });
+  model.eval();
+  const r = rng(9);
+  const image = Tensor.from(randn(r, 2 * 3 * 64 * 64), [2, 3, 64, 64]);
+  const attn = Tensor.from(randn(r, 2 * 3 * 64 * 64), [2, 3, 64, 64]);
+  const fused = noGrad(() => model.forward(image, attn).logits);
+  const plain = model.forward(image, attn).logits; // parameters require grad: nothing fuses
+  clearTape();
+  const [f, p] = [await fused.readF32(), await plain.readF32()];
+  assertClose(f, p, 1e-4, 1e-5, 'logits');
+  for (const t of [image, attn, fused, plain]) t.dispose();
+  model.dispose();
+});
+
+test.run();
