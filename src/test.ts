@@ -4,7 +4,8 @@
 // Without --landmarks, the face and its 68 landmarks come from the landmark nets, by the data pipeline's rule.
 
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { overlayPng } from './draw/overlay.js';
 import { closeGpu, initGpu } from './kernels/context.js';
 import { FACE_SIZE } from './mask/align.js';
 import { decodeBgr } from './mask/image.js';
@@ -34,10 +35,10 @@ const FLAGS: Record<string, FlagSpec> = {
   landmarks: { type: 'string', help: "the photo's 68-point landmark file (else detected)" },
   'image-size': { type: 'int', help: "network input side (default: the checkpoint's, else 224)" },
   'batch-size': { type: 'int', help: 'images per batch', default: 16 },
-  out: { type: 'string', help: 'folder for the confusion-matrix PNG and metrics JSON (dataset mode)' },
+  out: { type: 'string', help: 'folder for the confusion-matrix PNG and metrics JSON (dataset mode), or the prediction picture (--image)' },
 };
 
-async function predictImage(model: OAENet, image: string, landmarkFile: string | undefined): Promise<void> {
+async function predictImage(model: OAENet, image: string, landmarkFile: string | undefined, out: string | undefined): Promise<void> {
   const img = await decodeBgr(image).catch((e: unknown) => {
     throw userError(image, `cannot decode the image (${reason(e)})`, 'pass a PNG or JPEG photo');
   });
@@ -56,10 +57,23 @@ async function predictImage(model: OAENet, image: string, landmarkFile: string |
     points = found;
     source = 'detected';
   }
-  const p = (await predictFace(model, img, points)).probabilities;
+  const pred = await predictFace(model, img, points);
+  const p = pred.probabilities;
   const best = p.indexOf(Math.max(...p));
   const probabilities = Object.fromEntries(CLASS_NAMES.map((c, k) => [c, Number(p[k]!.toFixed(6))]));
-  console.log(JSON.stringify({ image, landmarks: source, predicted: CLASS_NAMES[best], probabilities }, null, 2));
+  let picture: string | undefined;
+  if (out !== undefined) {
+    await mkdir(out, { recursive: true });
+    picture = join(out, `${basename(image, extname(image))}_prediction.png`);
+    await overlayPng(picture, {
+      ...pred,
+      face: pred.face.data,
+      title: `${CLASS_NAMES[best]} (${(100 * p[best]!).toFixed(1)}%) | ${image}`,
+      detail: `landmarks ${source === 'detected' ? 'detected by the landmark nets' : `from ${source}`} | ρ = ${Array.from(pred.rho, (v) => v.toFixed(3)).join(', ')} | model input ${model.inputSize} px`,
+      probabilities: { names: CLASS_NAMES, values: p },
+    });
+  }
+  console.log(JSON.stringify({ image, landmarks: source, predicted: CLASS_NAMES[best], probabilities, ...(picture ? { picture } : {}) }, null, 2));
 }
 
 async function evaluateDataset(model: OAENet, size: number, f: Record<string, unknown>, modelPath: string): Promise<void> {
@@ -99,7 +113,7 @@ async function main(): Promise<void> {
     throw new UserError(reason(e));
   });
   model.eval();
-  if (f.image) await predictImage(model, f.image as string, f.landmarks as string | undefined);
+  if (f.image) await predictImage(model, f.image as string, f.landmarks as string | undefined, f.out as string | undefined);
   else await evaluateDataset(model, size, f, modelPath);
   model.dispose();
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
+import sharp from 'sharp';
 import * as assert from 'uvu/assert';
 import { repoRoot } from './fixtures.js';
 
@@ -89,7 +90,7 @@ test('train: Ctrl-C finishes the step, saves, exits 130, and the run resumes', a
   assert.equal(history(out), history(join(work, 'full')));
 });
 
-test('test.js: evaluates a folder and predicts one image as JSON', () => {
+test('test.js: evaluates a folder and predicts one image as JSON (and as a picture)', async () => {
   const model = join(work, 'full', 'best.safetensors');
   const folder = run('test', ['--model', model, '--dataset', 'ckplus', '--data-dir', data, '--out', join(work, 'eval')]);
   assert.is(folder.code, 0, folder.err);
@@ -103,9 +104,13 @@ test('test.js: evaluates a folder and predicts one image as JSON', () => {
   const p = Object.values(json.probabilities) as number[];
   assert.is(p.length, 7);
   assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-4);
-  const detected = run('test', ['--model', model, '--image', join(data, 'happy', png)]);
+  const detected = run('test', ['--model', model, '--image', join(data, 'happy', png), '--out', join(work, 'predict')]);
   assert.is(detected.code, 0, detected.err);
-  assert.is(JSON.parse(detected.out).landmarks, 'detected');
+  const picture = JSON.parse(detected.out);
+  assert.is(picture.landmarks, 'detected');
+  assert.is(picture.picture, join(work, 'predict', `${stem}_prediction.png`));
+  const meta = await sharp(picture.picture).metadata();
+  assert.equal([meta.format, meta.width, meta.height], ['png', 3 * 224 + 4 * 8 + 200 + 8, 22 + 224 + 40]);
 });
 
 test('bad input: one line, non-zero exit, no checkpoint', () => {

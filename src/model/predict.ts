@@ -24,6 +24,8 @@ export interface FacePrediction {
   landmarks: Float64Array;
   /** [224·224] the weighted mask on the crop. */
   mask: Float32Array;
+  /** [3, 224, 224] the attention branch's input at 224 (normalised crop × mask). */
+  attn: Float32Array;
   /** The four strip correlations ρ that weight the mask's row bands. */
   rho: Float64Array;
 }
@@ -32,17 +34,17 @@ export interface FacePrediction {
 export async function predictFace(model: OAENet, img: BgrImage, landmarks: ArrayLike<number>): Promise<FacePrediction> {
   const aligned = alignFace(img, landmarks);
   const size = model.inputSize;
-  const [probs, mask, rho] = noGrad(() =>
+  const [probs, mask, attn, rho] = noGrad(() =>
     scope(() => {
-      let { image, attn, mask, rho } = weightedMask(packFaces([aligned.face.data]), aligned.landmarks);
-      if (size !== FACE_SIZE) [image, attn] = [resizeBilinear(image, size, size), resizeBilinear(attn, size, size)];
-      return [softmax(model.forward(image, attn).logits), mask, rho];
+      const { image, attn, mask, rho } = weightedMask(packFaces([aligned.face.data]), aligned.landmarks);
+      const [x, a] = size === FACE_SIZE ? [image, attn] : [resizeBilinear(image, size, size), resizeBilinear(attn, size, size)];
+      return [softmax(model.forward(x, a).logits), mask, attn, rho];
     }),
   );
   try {
-    const [p, m, r] = await Tensor.readAll([probs, mask, rho]);
-    return { probabilities: p as Float32Array, face: aligned.face, landmarks: aligned.landmarks, mask: m as Float32Array, rho: float64Words(r!) };
+    const [p, m, a, r] = await Tensor.readAll([probs, mask, attn, rho]);
+    return { probabilities: p as Float32Array, face: aligned.face, landmarks: aligned.landmarks, mask: m as Float32Array, attn: a as Float32Array, rho: float64Words(r!) };
   } finally {
-    for (const t of [probs, mask, rho]) t.dispose();
+    for (const t of [probs, mask, attn, rho]) t.dispose();
   }
 }
