@@ -113,6 +113,30 @@ test('test.js: evaluates a folder and predicts one image as JSON (and as a pictu
   assert.equal([meta.format, meta.width, meta.height], ['png', 3 * 224 + 4 * 8 + 200 + 8, 22 + 224 + 40]);
 });
 
+test('train --cross-validate: every fold, a summary, and a resume that trains nothing again', () => {
+  const out = join(work, 'cv');
+  const cv = [...common.filter((_, i) => common[i - 1] !== '--epochs' && common[i] !== '--epochs'), '--epochs', '1', '--cross-validate', '--out', out];
+  const r = run('train', cv);
+  assert.is(r.code, 0, r.out + r.err);
+  const summary = JSON.parse(readFileSync(join(out, 'cv_summary.json'), 'utf8'));
+  assert.equal(summary.folds.map((f: { fold: number }) => f.fold), [0, 1, 2, 3]);
+  const faces = readdirSync(data).reduce((n, cls) => n + readdirSync(join(data, cls)).filter((f) => f.endsWith('.png')).length, 0);
+  assert.is(summary.folds.reduce((n: number, f: { faces: number }) => n + f.faces, 0), faces, 'each face is tested once');
+  const perFold = summary.folds.map((f: { accuracy: number }) => f.accuracy);
+  assert.ok(Math.abs(summary.mean - perFold.reduce((a: number, b: number) => a + b, 0) / 4) < 1e-12);
+  for (let i = 0; i < 4; i++) assert.ok(existsSync(join(out, `fold-${i}`, 'test_metrics.json')));
+  assert.ok(existsSync(join(out, 'confusion_cv.png')));
+  assert.match(r.out, /mean [\d.]+% ± [\d.]+%/);
+  const again = run('train', [...cv, '--resume']);
+  assert.is(again.code, 0, again.out + again.err);
+  assert.is((again.out.match(/finished earlier/g) ?? []).length, 4);
+  assert.not.match(again.out, /epoch 1\/1/);
+  assert.equal(JSON.parse(readFileSync(join(out, 'cv_summary.json'), 'utf8')), summary);
+  const clash = run('train', [...cv.filter((a) => a !== out && a !== '--out'), '--out', join(work, 'cv2'), '--fold', '1']);
+  assert.is(clash.code, 1);
+  assert.match(clash.err, /--cross-validate trains every fold/);
+});
+
 test('bad input: one line, non-zero exit, no checkpoint', () => {
   const cases: [string[], RegExp][] = [
     [['--dataset', 'nope', '--data-dir', data], /unknown dataset|known/i],

@@ -21,14 +21,17 @@ export function argmaxRows(logits: Float32Array, classes: number): Int32Array {
 
 export function classificationMetrics(predicted: ArrayLike<number>, labels: ArrayLike<number>, classes: number): Metrics {
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  let hits = 0;
-  for (let i = 0; i < labels.length; i++) {
-    confusion[labels[i]!]![predicted[i]!]!++;
-    if (labels[i] === predicted[i]) hits++;
-  }
+  for (let i = 0; i < labels.length; i++) confusion[labels[i]!]![predicted[i]!]!++;
+  return metricsOfConfusion(confusion);
+}
+
+/** Accuracy and recall from confusion counts (e.g. the sum of several folds' matrices). */
+export function metricsOfConfusion(confusion: number[][]): Metrics {
+  const count = confusion.flat().reduce((a, b) => a + b, 0);
+  const hits = confusion.reduce((s, row, k) => s + row[k]!, 0);
   const recall = confusion.map((row, k) => {
     const total = row.reduce((a, b) => a + b, 0);
     return total ? row[k]! / total : NaN;
   });
-  return { accuracy: labels.length ? hits / labels.length : NaN, recall, confusion, count: labels.length };
+  return { accuracy: count ? hits / count : NaN, recall, confusion, count };
 }
