@@ -12,7 +12,7 @@ import { decodeBgr } from './mask/image.js';
 import { FaceLandmarker } from './mask/face/index.js';
 import { readLandmarks } from './mask/landmarks.js';
 import { detectLandmarks } from './train/landmark_source.js';
-import { loadCheckpoint } from './model/checkpoint.js';
+import { checkpointImageSize, loadCheckpoint } from './model/checkpoint.js';
 import { OAENet } from './model/oaenet.js';
 import { predictFace } from './model/predict.js';
 import { readSafetensorsFile } from './graph/safetensors.js';
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   const { metadata } = await readSafetensorsFile(modelPath).catch((e: unknown) => {
     throw new UserError(reason(e));
   });
-  const size = (f['image-size'] as number | undefined) ?? (Number(metadata.image_size) || FACE_SIZE);
+  const size = (f['image-size'] as number | undefined) ?? checkpointImageSize(metadata) ?? FACE_SIZE;
   await initGpu();
   const model = new OAENet({ numClasses: CLASS_NAMES.length, inputSize: size });
   await loadCheckpoint(model, modelPath).catch((e: unknown) => {

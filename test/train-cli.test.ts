@@ -11,6 +11,8 @@ import { test } from 'uvu';
 import sharp from 'sharp';
 import * as assert from 'uvu/assert';
 import { repoRoot } from './fixtures.js';
+import { readSafetensorsFile } from '../src/graph/safetensors.js';
+import { checkpointImageSize } from '../src/model/checkpoint.js';
 
 const root = repoRoot();
 /** The compiled CLIs beside this compiled test (build/src/*.js). */
@@ -104,6 +106,11 @@ test('test.js: evaluates a folder and predicts one image as JSON (and as a pictu
   const p = Object.values(json.probabilities) as number[];
   assert.is(p.length, 7);
   assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+  // A training checkpoint works too: its momentum is ignored, its input size read from its loop state.
+  const last = join(work, 'full', 'last.safetensors');
+  assert.is(checkpointImageSize((await readSafetensorsFile(last)).metadata), 32);
+  const fromLast = run('test', ['--model', last, '--image', join(data, 'happy', png), '--landmarks', join(data, 'happy', `${stem}_landmarks.txt`)]);
+  assert.is(fromLast.code, 0, fromLast.err);
   const detected = run('test', ['--model', model, '--image', join(data, 'happy', png), '--out', join(work, 'predict')]);
   assert.is(detected.code, 0, detected.err);
   const picture = JSON.parse(detected.out);

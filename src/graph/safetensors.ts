@@ -440,10 +440,10 @@ export function loadNamedTensors(entries: Map<string, Entry>, targets: NamedTens
   const source = opts.source ?? 'safetensors input';
   const list = tensorsOf(targets);
   const missing = list.filter(([k]) => !entries.has(k)).map(([k]) => k);
-  if (missing.length && !opts.allowMissing) fail(source, `${missing.length} tensors are missing: ${listKeys(missing)}`, 'load a matching file or pass allowMissing');
+  if (missing.length && !opts.allowMissing) fail(source, `${missing.length} tensors are missing: ${listKeys(missing)}`, 'it holds another model\'s weights: load a file saved from this model');
   const wanted = new Set(list.map(([k]) => k));
   const unexpected = [...entries.keys()].filter((k) => !wanted.has(k));
-  if (unexpected.length && !opts.allowUnexpected) fail(source, `${unexpected.length} unexpected tensors: ${listKeys(unexpected)}`, 'load a matching file or pass allowUnexpected');
+  if (unexpected.length && !opts.allowUnexpected) fail(source, `${unexpected.length} unexpected tensors: ${listKeys(unexpected)}`, 'it holds another model\'s weights: load a file saved from this model');
   const work: [string, Tensor, Entry][] = [];
   for (const [k, t] of list) {
     const e = entries.get(k);

@@ -1,6 +1,7 @@
 // OAENet weights as safetensors under the official PyTorch state-dict names (every parameter and BatchNorm
 // buffer; `num_batches_tracked` as I64 0-d, as PyTorch writes it). Importing skips the official model's
-// unused ImageNet ResNet-18 (`attention_branch.base_model.*`); any other mismatch (a missing or unexpected
+// unused ImageNet ResNet-18 (`attention_branch.base_model.*`) and a training checkpoint's momentum
+// (`optim.*`); any other mismatch (a missing or unexpected
 // key, a wrong shape) is a one-line error naming the key, raised before anything is written.
 
 import { loadNamedTensors, readSafetensorsFile, serializeSafetensors, toFloat64, writeFileAtomic, namedTensorsToEntries, type DType, type Entry, type LoadOptions } from '../graph/safetensors.js';
@@ -10,6 +11,23 @@ import { TrackedBatchNorm2d } from './blocks.js';
 
 /** Registered by the official OAENet but never used by its forward. */
 export const IGNORED_PREFIX = 'attention_branch.base_model.';
+
+/** train.js's training checkpoints (last.safetensors) also hold the SGD momentum under this prefix. */
+export const OPTIM_PREFIX = 'optim.';
+
+/**
+ * The network input size a checkpoint was trained at: best.safetensors records `image_size`; a training
+ * checkpoint has it in its loop state. Undefined for weights from elsewhere.
+ */
+export function checkpointImageSize(metadata: Record<string, string>): number | undefined {
+  if (metadata.image_size) return Number(metadata.image_size) || undefined;
+  try {
+    const size = (JSON.parse(metadata.state ?? '') as { config?: { imageSize?: unknown } }).config?.imageSize;
+    return typeof size === 'number' ? size : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Every submodule by its state-dict prefix ('' for the root), in registration order. */
 export function namedModules(root: Module, prefix = ''): Map<string, Module> {
@@ -46,7 +64,7 @@ export async function saveCheckpoint(model: Module, path: string, metadata?: Rec
 
 /** Loads parsed entries into the model (all checked first); `source` names them in errors. */
 export function loadStateEntries(model: Module, entries: Map<string, Entry>, opts: LoadOptions = {}): void {
-  const used = new Map([...entries].filter(([k]) => !k.startsWith(IGNORED_PREFIX)));
+  const used = new Map([...entries].filter(([k]) => !k.startsWith(IGNORED_PREFIX) && !k.startsWith(OPTIM_PREFIX)));
   loadNamedTensors(used, model.stateTensors(), opts);
   for (const [prefix, bn] of trackedBatchNorms(model)) {
     const e = used.get(`${prefix}num_batches_tracked`);

@@ -4,14 +4,13 @@
 // broken checkpoint and `--resume` continues exactly where training stopped.
 
 import { readSafetensorsFile, serializeSafetensors, type Entry } from '../graph/safetensors.js';
-import { loadStateEntries, stateEntries } from '../model/checkpoint.js';
+import { OPTIM_PREFIX, loadStateEntries, stateEntries } from '../model/checkpoint.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../graph/tensor.js';
 import { entryToTensor } from '../graph/safetensors.js';
 import type { SGD } from './optim/sgd.js';
 import { userError } from './errors.js';
 
-const OPTIM = 'optim.';
 
 export interface EpochRecord {
   epoch: number;
@@ -39,7 +38,7 @@ export interface LoopState {
 /** The checkpoint's bytes: a snapshot taken now, which may be written later (see WriteBehind). */
 export async function trainStateBytes(model: Module, opt: SGD, state: LoopState): Promise<Uint8Array> {
   const names = new Map<Tensor, string>([...model.namedParameters()].map(([k, t]) => [t, k]));
-  const momentum = new Map([...opt.state()].map(([param, buf]) => [OPTIM + names.get(param)!, buf]));
+  const momentum = new Map([...opt.state()].map(([param, buf]) => [OPTIM_PREFIX + names.get(param)!, buf]));
   return serializeSafetensors(await stateEntries(model, momentum), { format: 'oaenet-train', state: JSON.stringify(state) });
 }
 
@@ -51,7 +50,7 @@ export async function loadTrainState(path: string, model: Module, opt: SGD): Pro
   }
   const modelEntries = new Map<string, Entry>();
   const optimEntries = new Map<string, Entry>();
-  for (const [k, e] of entries) (k.startsWith(OPTIM) ? optimEntries : modelEntries).set(k.startsWith(OPTIM) ? k.slice(OPTIM.length) : k, e);
+  for (const [k, e] of entries) (k.startsWith(OPTIM_PREFIX) ? optimEntries : modelEntries).set(k.startsWith(OPTIM_PREFIX) ? k.slice(OPTIM_PREFIX.length) : k, e);
   loadStateEntries(model, modelEntries, {});
   const params = model.namedParameters();
   const buffers = new Map<Tensor, Tensor>();

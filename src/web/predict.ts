@@ -16,7 +16,7 @@ import { FACE_SIZE } from '../mask/align.js';
 import { FaceLandmarker } from '../mask/face/index.js';
 import type { BgrImage } from '../mask/image.js';
 import { parseLandmarks } from '../mask/landmarks.js';
-import { loadStateEntries } from '../model/checkpoint.js';
+import { checkpointImageSize, loadStateEntries } from '../model/checkpoint.js';
 import { OAENet } from '../model/oaenet.js';
 import { predictFace, type FacePrediction } from '../model/predict.js';
 import { detectLandmarks } from '../train/landmark_source.js';
@@ -36,14 +36,14 @@ function status(text: string, error = false): void {
 let loaded: { key: string; model: OAENet } | null = null;
 let finder: Promise<FaceLandmarker> | null = null;
 
-/** The model in eval mode; its input size comes from the checkpoint's `image_size` (train.js writes it). */
+/** The model in eval mode, at the input size it was trained at (train.js records it in its checkpoints). */
 async function modelFrom(file: File): Promise<OAENet> {
   const key = `${file.name}:${file.size}:${file.lastModified}`;
   if (loaded?.key === key) return loaded.model;
   loaded?.model.dispose();
   loaded = null;
   const st = parseSafetensors(new Uint8Array(await file.arrayBuffer()), file.name);
-  const model = new OAENet({ numClasses: CLASS_NAMES.length, inputSize: Number(st.metadata.image_size) || FACE_SIZE });
+  const model = new OAENet({ numClasses: CLASS_NAMES.length, inputSize: checkpointImageSize(st.metadata) ?? FACE_SIZE });
   try {
     loadStateEntries(model, st.entries, { source: file.name });
   } catch (e) {
