@@ -96,6 +96,9 @@ async function main(): Promise<void> {
   }
 
   if (f['preprocess-only']) return;
+  if (gpu.info.software && imageSize > 64) {
+    console.log(`note: this adapter renders on the CPU, so training at ${imageSize} px will be very slow (see the ETA); --image-size 32 or 64 makes a quick run, a GPU a real one`);
+  }
 
   if (crossValidate && !cache.samples.some((s) => s.subject !== null)) {
     throw new UserError(`--cross-validate needs subject ids (CK+); ${dataset} has its own split: train without it`);
