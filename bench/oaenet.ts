@@ -7,6 +7,7 @@
 // to the model-only step is what the data pipeline and the losses cost.
 // With --profile, one more eval forward and train step run with every dispatch timed on the GPU, and the
 // time per kernel is printed (sum of GPU time against the wall time above: how much the host adds).
+// Eval forward runs fused (Conv-BN-act as one kernel, the default) and unfused, for their ratio.
 // Run: npm run build:test && node build/bench/oaenet.js [batch, default 2] [size, default 224] [iterations, default 3] [--profile]
 
 import { closeGpu, gpu, initGpu } from '../src/kernels/context.js';
@@ -15,6 +16,7 @@ import { backward, noGrad } from '../src/graph/tape.js';
 import { add, crossEntropy, mean } from '../src/graph/ops/index.js';
 import { normal, seededRandom } from '../src/nn/init.js';
 import { OAENet } from '../src/model/oaenet.js';
+import { inferenceFusion } from '../src/model/blocks.js';
 import { SGD } from '../src/train/optim/sgd.js';
 import { formatKernelTimes } from '../src/kernels/profiler.js';
 import { buildCache } from '../src/train/cache.js';
@@ -58,6 +60,10 @@ model.eval();
 const evalForward = (): void => noGrad(() => scope(() => void model.forward(image, attn)));
 const forward = await time(evalForward);
 console.log(`eval forward   ${(forward * 1000).toFixed(1).padStart(9)} ms   ${(batch / forward).toFixed(2).padStart(8)} img/s`);
+inferenceFusion.enabled = false;
+const unfused = await time(evalForward);
+inferenceFusion.enabled = true;
+console.log(`  unfused      ${(unfused * 1000).toFixed(1).padStart(9)} ms   ${(batch / unfused).toFixed(2).padStart(8)} img/s   (fused Conv-BN-act: ${(unfused / forward).toFixed(2)}× faster)`);
 await kernels('eval forward', evalForward, forward);
 
 model.train();

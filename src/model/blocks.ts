@@ -28,8 +28,11 @@ export interface Init {
 
 export type ActKind = 'relu' | 'relu6';
 
+/** Inference fusion on or off (on by default; off gives the unfused kernels, for benchmarks and checks). */
+export const inferenceFusion = { enabled: true };
+
 /** Whether a module's forward may fuse: eval mode and nothing recorded for autograd. */
-const fusing = (m: Module): boolean => !m.training && !isGradEnabled();
+const fusing = (m: Module): boolean => inferenceFusion.enabled && !m.training && !isGradEnabled();
 
 /**
  * Each conv's weights with the eval-mode BN after it folded in, made on first use and kept until the
