@@ -94,8 +94,8 @@ export class Recorder {
     }
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
     if (!this.pass) {
-      const label = spec.entry ? `${spec.shader}.${spec.entry}` : spec.shader;
-      this.pass = this.encoder.beginComputePass(this.profiler ? { timestampWrites: this.profiler.next(label) } : undefined);
+      const timed = this.profiler && { timestampWrites: this.profiler.next(spec.entry ? `${spec.shader}.${spec.entry}` : spec.shader) };
+      this.pass = this.encoder.beginComputePass(timed || undefined);
     }
     this.pass.setPipeline(p.pipeline);
     this.pass.setBindGroup(0, this.bindGroup(p.layout, p.id, [...d.reads, ...d.writes]), [offset]);

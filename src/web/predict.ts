@@ -88,7 +88,11 @@ async function landmarksFor(img: BgrImage, photo: File): Promise<{ points: Float
   const file = fileOf('landmarks');
   if (file) return { points: parseLandmarks(await file.text(), file.name), source: file.name };
   status('finding the face and its 68 landmarks…');
-  finder ??= FaceLandmarker.load(readModelFile);
+  // A failed load is not cached: the next Predict tries again (e.g. after build:web copied the weights).
+  finder ??= FaceLandmarker.load(readModelFile).catch((e: unknown) => {
+    finder = null;
+    throw e;
+  });
   const points = await detectLandmarks(await finder, img);
   if (!points) throw new Error(`${photo.name}: no face found; pass a photo with a frontal face, or its landmark file`);
   return { points, source: 'detected' };
