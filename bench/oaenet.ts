@@ -17,12 +17,12 @@ import { add, crossEntropy, mean } from '../src/graph/ops/index.js';
 import { normal, seededRandom } from '../src/nn/init.js';
 import { OAENet } from '../src/model/oaenet.js';
 import { inferenceFusion } from '../src/model/blocks.js';
-import { SGD } from '../src/train/optim/sgd.js';
+import { SGD } from '../src/training/optim/sgd.js';
 import { formatKernelTimes } from '../src/kernels/profiler.js';
-import { buildCache } from '../src/train/cache.js';
-import { readDataset } from '../src/train/datasets/index.js';
-import { faceBatch } from '../src/train/face_batch.js';
-import { oaenetObjective } from '../src/train/objective.js';
+import { buildCache } from '../src/data/cache.js';
+import { readDataset } from '../src/data/datasets/index.js';
+import { faceBatch } from '../src/data/face_batch.js';
+import { oaenetObjective } from '../src/training/objective.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--profile');
 const profile = process.argv.includes('--profile');

@@ -1,7 +1,7 @@
 // The README's main command until OAENet lands: the engine demo on whatever WebGPU adapter is present.
 
 import { closeGpu, initGpu } from './kernels/context.js';
-import { runDemo } from './train/demo_run.js';
+import { runDemo } from './training/demo_run.js';
 
 async function main(): Promise<void> {
   const gpu = await initGpu();

@@ -11,15 +11,15 @@ import { mkdir } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { overlayPng } from './draw/overlay.js';
 import { closeGpu, initGpu } from './kernels/context.js';
-import { FACE_SIZE } from './mask/align.js';
-import { readFloat64 } from './mask/correlate.js';
-import { packFaces, weightedMask } from './mask/mask.js';
-import { LANDMARKS } from './mask/reference.js';
-import { buildCache, cachedFace, type FaceCache } from './train/cache.js';
-import { parseFlags, type FlagSpec } from './train/cli_args.js';
-import { DATASET_NAMES, readDataset, type Dataset } from './train/datasets/index.js';
-import { UserError, reason, runCli, userError } from './train/errors.js';
-import { CLASS_NAMES } from './train/labels.js';
+import { FACE_SIZE } from './face/align.js';
+import { readFloat64 } from './face/mask/correlate.js';
+import { packFaces, weightedMask } from './face/mask/mask.js';
+import { LANDMARKS } from './face/mask/reference.js';
+import { buildCache, cachedFace, type FaceCache } from './data/cache.js';
+import { parseFlags, type FlagSpec } from './cli/flags.js';
+import { DATASET_NAMES, readDataset, type Dataset } from './data/datasets/index.js';
+import { UserError, reason, runCli, userError } from './errors.js';
+import { CLASS_NAMES } from './data/labels.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   dataset: { type: 'string', help: `dataset format: ${DATASET_NAMES.join(', ')}` },

@@ -9,20 +9,20 @@ import { join, resolve } from 'node:path';
 import { closeGpu, initGpu } from './kernels/context.js';
 import { loadCheckpoint } from './model/checkpoint.js';
 import { OAENet } from './model/oaenet.js';
-import { ensureCache, readCache, type FaceCache } from './train/cache.js';
-import { FACE_SIZE } from './mask/align.js';
-import { parseFlags, type FlagSpec } from './train/cli_args.js';
-import { DATASET_NAMES, readDataset } from './train/datasets/index.js';
-import { UserError, runCli } from './train/errors.js';
-import { CLASS_NAMES } from './train/labels.js';
-import { evaluate, trainLoop } from './train/loop.js';
-import { metricsOfConfusion, type Metrics } from './train/metrics.js';
-import { SGD } from './train/optim/sgd.js';
-import { confusionPng } from './train/plots.js';
-import { report } from './train/report.js';
-import { ReduceLROnPlateau } from './train/schedule.js';
-import { describeSplit, splitSamples } from './train/splits.js';
-import { loadTrainState, type LoopState } from './train/train_state.js';
+import { ensureCache, readCache, type FaceCache } from './data/cache.js';
+import { FACE_SIZE } from './face/align.js';
+import { parseFlags, type FlagSpec } from './cli/flags.js';
+import { DATASET_NAMES, readDataset } from './data/datasets/index.js';
+import { UserError, runCli } from './errors.js';
+import { CLASS_NAMES } from './data/labels.js';
+import { evaluate, trainLoop } from './training/loop.js';
+import { metricsOfConfusion, type Metrics } from './training/metrics.js';
+import { SGD } from './training/optim/sgd.js';
+import { confusionPng } from './cli/plots.js';
+import { report } from './cli/report.js';
+import { ReduceLROnPlateau } from './training/schedule.js';
+import { describeSplit, splitSamples } from './data/splits.js';
+import { loadTrainState, type LoopState } from './training/train_state.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   dataset: { type: 'string', help: `dataset format: ${DATASET_NAMES.join(', ')}`, default: 'synthetic' },

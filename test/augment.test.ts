@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { assertClose, rng, setupGpu } from './util.js';
 import { Tensor } from '../src/graph/tensor.js';
 import { seededRandom } from '../src/nn/init.js';
-import { augment, augmentFaces, drawAugment, flipLandmarks, gaussianKernel, reference, type AugmentPlan, type ImageAugment } from '../src/train/augment.js';
+import { augment, augmentFaces, drawAugment, flipLandmarks, gaussianKernel, reference, type AugmentPlan, type ImageAugment } from '../src/data/augment.js';
 
 test.before(async () => {
   await setupGpu();

@@ -11,13 +11,13 @@ import * as assert from 'uvu/assert';
 import { chromium, type Browser } from 'playwright-core';
 import { fixtureDir, repoRoot } from './fixtures.js';
 import { setupGpu } from './util.js';
-import { decodeBgr } from '../src/mask/image.js';
-import { FaceLandmarker } from '../src/mask/face/index.js';
-import { readLandmarks } from '../src/mask/landmarks.js';
+import { decodeBgr } from '../src/face/image.js';
+import { FaceLandmarker } from '../src/face/detect/index.js';
+import { readLandmarks } from '../src/face/landmarks.js';
 import { loadCheckpoint } from '../src/model/checkpoint.js';
 import { OAENet } from '../src/model/oaenet.js';
 import { predictFace } from '../src/model/predict.js';
-import { detectLandmarks } from '../src/train/landmark_source.js';
+import { detectLandmarks } from '../src/data/landmark_source.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json', '.json': 'application/json' };

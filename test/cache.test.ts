@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import { repoRoot } from './fixtures.js';
-import { buildCache, cachedBatch, cachedFace, ensureCache, readCache, serializeCache, writeCache, type FaceCache } from '../src/train/cache.js';
-import { readDataset, type Dataset } from '../src/train/datasets/index.js';
-import { UserError } from '../src/train/errors.js';
-import { prepareFace } from '../src/train/preprocess.js';
+import { buildCache, cachedBatch, cachedFace, ensureCache, readCache, serializeCache, writeCache, type FaceCache } from '../src/data/cache.js';
+import { readDataset, type Dataset } from '../src/data/datasets/index.js';
+import { UserError } from '../src/errors.js';
+import { prepareFace } from '../src/data/preprocess.js';
 
 const CKPLUS = join(repoRoot(), '..', 'shared', 'data', 'ckplus');
 const SIZE = 64;

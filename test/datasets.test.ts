@@ -7,12 +7,12 @@ import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { repoRoot } from './fixtures.js';
 import { setupGpu } from './util.js';
-import { buildCache } from '../src/train/cache.js';
-import { DATASET_NAMES, readDataset, type Dataset, type Sample } from '../src/train/datasets/index.js';
-import { UserError } from '../src/train/errors.js';
-import { CLASS_NAMES, LABEL_MAPS, mapLabel } from '../src/train/labels.js';
-import { DEFAULT_DETECT, detectorKey } from '../src/train/landmark_source.js';
-import { splitSamples, subjectFolds, subjectsOf } from '../src/train/splits.js';
+import { buildCache } from '../src/data/cache.js';
+import { DATASET_NAMES, readDataset, type Dataset, type Sample } from '../src/data/datasets/index.js';
+import { UserError } from '../src/errors.js';
+import { CLASS_NAMES, LABEL_MAPS, mapLabel } from '../src/data/labels.js';
+import { DEFAULT_DETECT, detectorKey } from '../src/data/landmark_source.js';
+import { splitSamples, subjectFolds, subjectsOf } from '../src/data/splits.js';
 
 const CKPLUS = join(repoRoot(), '..', 'shared', 'data', 'ckplus');
 const ck = (rel: string): string => join(CKPLUS, rel);

@@ -1,4 +1,4 @@
-// Landmarks from the landmark nets for samples without their own (src/train/landmark_source.ts): their
+// Landmarks from the landmark nets for samples without their own (src/data/landmark_source.ts): their
 // distance to the CK+ files' on full frames and on 48/100 px aligned crops (the whole-image rule), a list
 // file without landmark files cached with detected landmarks and a key that records the detector, and a
 // faceless image left out with a warning (alone: a one-line error).
@@ -9,14 +9,14 @@ import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FaceLandmarker } from '../src/mask/face/index.js';
-import { decodeBgr } from '../src/mask/image.js';
-import { readLandmarks } from '../src/mask/landmarks.js';
-import { buildCache, cacheKey, ensureCache, readCache, writeCache } from '../src/train/cache.js';
-import { readDataset } from '../src/train/datasets/index.js';
-import { UserError } from '../src/train/errors.js';
-import { DEFAULT_DETECT, LandmarkSource, NoFaceError, detectLandmarks, detectorKey } from '../src/train/landmark_source.js';
-import { prepareFace } from '../src/train/preprocess.js';
+import { FaceLandmarker } from '../src/face/detect/index.js';
+import { decodeBgr } from '../src/face/image.js';
+import { readLandmarks } from '../src/face/landmarks.js';
+import { buildCache, cacheKey, ensureCache, readCache, writeCache } from '../src/data/cache.js';
+import { readDataset } from '../src/data/datasets/index.js';
+import { UserError } from '../src/errors.js';
+import { DEFAULT_DETECT, LandmarkSource, NoFaceError, detectLandmarks, detectorKey } from '../src/data/landmark_source.js';
+import { prepareFace } from '../src/data/preprocess.js';
 import { repoRoot } from './fixtures.js';
 import { setupGpu } from './util.js';
 

@@ -1,4 +1,4 @@
-// Faces + 68 landmarks (src/mask/face, spec §6): the TF.js weight manifest decoding and layouts, TF "SAME"
+// Faces + 68 landmarks (src/face/detect, spec §6): the TF.js weight manifest decoding and layouts, TF "SAME"
 // padding, the package's NMS order, and end-to-end parity with @vladmandic/face-api's own TF.js pipeline on its
 // demo photos (test/fixtures/face_reference.json, written by scripts/face-reference.mjs): boxes within 1 px,
 // landmarks within 0.5 px.
@@ -9,10 +9,10 @@ import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BgrImage } from '../src/mask/image.js';
-import { FaceLandmarker, cropRect, type Face } from '../src/mask/face/index.js';
-import { nonMaxSuppression } from '../src/mask/face/detector.js';
-import { decodeWeights, hwioToOihw, samePadding, type WeightGroup } from '../src/mask/face/weights.js';
+import type { BgrImage } from '../src/face/image.js';
+import { FaceLandmarker, cropRect, type Face } from '../src/face/detect/index.js';
+import { nonMaxSuppression } from '../src/face/detect/detector.js';
+import { decodeWeights, hwioToOihw, samePadding, type WeightGroup } from '../src/face/detect/weights.js';
 import { repoRoot } from './fixtures.js';
 import { setupGpu } from './util.js';
 

@@ -8,8 +8,8 @@ import { Tensor, scope } from '../src/graph/tensor.js';
 import { backward, tapeLength } from '../src/graph/tape.js';
 import { crossEntropy } from '../src/graph/ops/index.js';
 import { TinyCnn } from '../src/model/tiny_cnn.js';
-import { SGD } from '../src/train/optim/sgd.js';
-import { syntheticGratings } from '../src/train/synthetic.js';
+import { SGD } from '../src/training/optim/sgd.js';
+import { syntheticGratings } from '../src/data/gratings.js';
 import { setupGpu } from './util.js';
 
 test.before(async () => {

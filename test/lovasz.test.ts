@@ -5,8 +5,8 @@ import { gpu } from '../src/kernels/context.js';
 import { Tensor } from '../src/graph/tensor.js';
 import { backward } from '../src/graph/tape.js';
 import { scale } from '../src/graph/ops/elementwise.js';
-import { lovaszSoftmax, reference } from '../src/train/losses/lovasz.js';
-import { sortPairs, sortPairsReference } from '../src/train/losses/sort.js';
+import { lovaszSoftmax, reference } from '../src/training/losses/lovasz.js';
+import { sortPairs, sortPairsReference } from '../src/training/losses/sort.js';
 
 test.before(async () => {
   await setupGpu();

@@ -1,4 +1,4 @@
-// The weighted mask on the GPU against the float64 CPU reference (src/mask/reference.ts), bit for bit:
+// The weighted mask on the GPU against the float64 CPU reference (src/face/mask/reference.ts), bit for bit:
 // every orientation bin of integer gradients in [−255, 255]², histogram totals, the emulated float64
 // correlation and band tables, the mask's landmark rules, the network inputs; plus the landmark
 // parser, OpenCV's rounding helpers and the crop's padding.
@@ -10,14 +10,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tensor, scope } from '../src/graph/tensor.js';
 import { gpu } from '../src/kernels/context.js';
-import { alignment, cropBox, resizeLinear, roundHalfEven, warpAffine } from '../src/mask/align.js';
-import { bandTables, correlate, f64Words, readFloat64 } from '../src/mask/correlate.js';
-import { hogGradients } from '../src/mask/gradients.js';
-import { hogTotals } from '../src/mask/histograms.js';
-import { netInput } from '../src/mask/image.js';
-import { landmarkFileFor, parseLandmarks } from '../src/mask/landmarks.js';
-import { packFaces, paint, truncateLandmarks, weightedMask } from '../src/mask/mask.js';
-import * as ref from '../src/mask/reference.js';
+import { alignment, cropBox, resizeLinear, roundHalfEven, warpAffine } from '../src/face/align.js';
+import { bandTables, correlate, f64Words, readFloat64 } from '../src/face/mask/correlate.js';
+import { hogGradients } from '../src/face/mask/gradients.js';
+import { hogTotals } from '../src/face/mask/histograms.js';
+import { netInput } from '../src/face/image.js';
+import { landmarkFileFor, parseLandmarks } from '../src/face/landmarks.js';
+import { packFaces, paint, truncateLandmarks, weightedMask } from '../src/face/mask/mask.js';
+import * as ref from '../src/face/mask/reference.js';
 import { rng, setupGpu } from './util.js';
 
 const S = ref.SIZE;

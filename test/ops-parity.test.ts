@@ -12,7 +12,7 @@ import { readSafetensorsFile, toFloat32, toInt32, type Entry } from '../src/grap
 import { Tensor, scope } from '../src/graph/tensor.js';
 import { backward } from '../src/graph/tape.js';
 import * as ops from '../src/graph/ops/index.js';
-import { SGD } from '../src/train/optim/sgd.js';
+import { SGD } from '../src/training/optim/sgd.js';
 import { fixtureDir } from './fixtures.js';
 import { compare, setupGpu } from './util.js';
 

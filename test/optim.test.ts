@@ -4,8 +4,8 @@ import { assertClose, randn, rng, setupGpu } from './util.js';
 import { Tensor } from '../src/graph/tensor.js';
 import { tapeLength } from '../src/graph/tape.js';
 import { gpu } from '../src/kernels/context.js';
-import { SGD, reference as sgdRef, type SgdOptions } from '../src/train/optim/sgd.js';
-import { Adam, reference as adamRef, type AdamOptions, type AdamRefState } from '../src/train/optim/adam.js';
+import { SGD, reference as sgdRef, type SgdOptions } from '../src/training/optim/sgd.js';
+import { Adam, reference as adamRef, type AdamOptions, type AdamRefState } from '../src/training/optim/adam.js';
 
 test.before(async () => {
   await setupGpu();

@@ -4,11 +4,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { alignFace, FACE_SIZE } from '../src/mask/align.js';
-import type { GrayPixels, Sample } from '../src/train/datasets/common.js';
-import { expression, faceShape, MEAN_IDENTITY, syntheticFaces, SYNTHETIC_HEIGHT, SYNTHETIC_WIDTH } from '../src/train/datasets/synthetic_faces.js';
-import { CLASS_NAMES, NUM_CLASSES } from '../src/train/labels.js';
-import { loadImage } from '../src/train/preprocess.js';
+import { alignFace, FACE_SIZE } from '../src/face/align.js';
+import type { GrayPixels, Sample } from '../src/data/datasets/common.js';
+import { expression, faceShape, MEAN_IDENTITY, syntheticFaces, SYNTHETIC_HEIGHT, SYNTHETIC_WIDTH } from '../src/data/datasets/synthetic_faces.js';
+import { CLASS_NAMES, NUM_CLASSES } from '../src/data/labels.js';
+import { loadImage } from '../src/data/preprocess.js';
 
 const gray = (s: Sample): GrayPixels => s.image as GrayPixels;
 const points = (s: Sample): Float64Array => s.landmarks as Float64Array;

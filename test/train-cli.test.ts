@@ -21,7 +21,7 @@ const ckplus = join(root, '..', 'shared', 'data', 'ckplus');
 const work = mkdtempSync(join(tmpdir(), 'train-cli-'));
 const data = join(work, 'ckplus');
 
-function run(script: 'train' | 'test', args: string[]): { code: number; out: string; err: string } {
+function run(script: 'train' | 'evaluate', args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [join(built, `${script}.js`), ...args], { encoding: 'utf8', timeout: 300_000 });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr.split('\n').filter((l) => !l.startsWith('Warning:')).join('\n').trim() };
 }
@@ -92,15 +92,15 @@ test('train: Ctrl-C finishes the step, saves, exits 130, and the run resumes', a
   assert.equal(history(out), history(join(work, 'full')));
 });
 
-test('test.js: evaluates a folder and predicts one image as JSON (and as a picture)', async () => {
+test('evaluate.js: evaluates a folder and predicts one image as JSON (and as a picture)', async () => {
   const model = join(work, 'full', 'best.safetensors');
-  const folder = run('test', ['--model', model, '--dataset', 'ckplus', '--data-dir', data, '--out', join(work, 'eval')]);
+  const folder = run('evaluate', ['--model', model, '--dataset', 'ckplus', '--data-dir', data, '--out', join(work, 'eval')]);
   assert.is(folder.code, 0, folder.err);
   assert.match(folder.out, /accuracy +[\d.]+% \(\d+\/\d+\)/);
   assert.ok(existsSync(join(work, 'eval', 'confusion_ckplus_all.png')));
   const png = readdirSync(join(data, 'happy')).find((f) => f.endsWith('.png'))!;
   const stem = png.slice(0, -4);
-  const one = run('test', ['--model', model, '--image', join(data, 'happy', png), '--landmarks', join(data, 'happy', `${stem}_landmarks.txt`)]);
+  const one = run('evaluate', ['--model', model, '--image', join(data, 'happy', png), '--landmarks', join(data, 'happy', `${stem}_landmarks.txt`)]);
   assert.is(one.code, 0, one.err);
   const json = JSON.parse(one.out);
   const p = Object.values(json.probabilities) as number[];
@@ -109,9 +109,9 @@ test('test.js: evaluates a folder and predicts one image as JSON (and as a pictu
   // A training checkpoint works too: its momentum is ignored, its input size read from its loop state.
   const last = join(work, 'full', 'last.safetensors');
   assert.is(checkpointImageSize((await readSafetensorsFile(last)).metadata), 32);
-  const fromLast = run('test', ['--model', last, '--image', join(data, 'happy', png), '--landmarks', join(data, 'happy', `${stem}_landmarks.txt`)]);
+  const fromLast = run('evaluate', ['--model', last, '--image', join(data, 'happy', png), '--landmarks', join(data, 'happy', `${stem}_landmarks.txt`)]);
   assert.is(fromLast.code, 0, fromLast.err);
-  const detected = run('test', ['--model', model, '--image', join(data, 'happy', png), '--out', join(work, 'predict')]);
+  const detected = run('evaluate', ['--model', model, '--image', join(data, 'happy', png), '--out', join(work, 'predict')]);
   assert.is(detected.code, 0, detected.err);
   const picture = JSON.parse(detected.out);
   assert.is(picture.landmarks, 'detected');

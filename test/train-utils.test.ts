@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { argmaxRows, classificationMetrics } from '../src/train/metrics.js';
-import { ReduceLROnPlateau } from '../src/train/schedule.js';
-import { confusionPng, curvesPng } from '../src/train/plots.js';
+import { argmaxRows, classificationMetrics } from '../src/training/metrics.js';
+import { ReduceLROnPlateau } from '../src/training/schedule.js';
+import { confusionPng, curvesPng } from '../src/cli/plots.js';
 
 test('metrics: accuracy, recall with an absent class, confusion', () => {
   const pred = argmaxRows(new Float32Array([0.1, 0.9, 0, 2, 1, 0, 0, 0, 3, 5, 1, 0]), 3);

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WriteBehind } from '../src/train/write_behind.js';
+import { WriteBehind } from '../src/training/write_behind.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 

@@ -1,11 +1,11 @@
 // The picture of one face as the network sees it: the aligned 224 crop with its 68 landmarks, the
 // weighted mask as a heat map with ρ on its bands, crop × mask (the attention input), and, for a
-// prediction, the class probabilities as bars; captioned below. masks.js and test.js --image draw it.
+// prediction, the class probabilities as bars; captioned below. masks.js and evaluate.js --image draw it.
 
 import sharp from 'sharp';
-import { FACE_SIZE } from '../mask/align.js';
-import { NET_MEAN, NET_STD } from '../mask/image.js';
-import { LANDMARKS, STRIP } from '../mask/reference.js';
+import { FACE_SIZE } from '../face/align.js';
+import { NET_MEAN, NET_STD } from '../face/image.js';
+import { LANDMARKS, STRIP } from '../face/mask/reference.js';
 import { heat } from './heat.js';
 import { svgText } from './text.js';
 

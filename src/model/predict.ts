@@ -4,16 +4,16 @@
 //   - the weighted mask on the 224-pixel crop;
 //   - both inputs resized to the model's size;
 //   - softmax of the eval-mode logits.
-// test.js and the browser page share it, so both see a face exactly as training did.
+// evaluate.js and the browser page share it, so both see a face exactly as training did.
 
 import { softmax } from '../graph/ops/index.js';
 import { resizeBilinear } from '../graph/ops/resize.js';
 import { noGrad } from '../graph/tape.js';
 import { Tensor, scope } from '../graph/tensor.js';
-import { alignFace, FACE_SIZE } from '../mask/align.js';
-import { float64Words } from '../mask/correlate.js';
-import type { BgrImage } from '../mask/image.js';
-import { packFaces, weightedMask } from '../mask/mask.js';
+import { alignFace, FACE_SIZE } from '../face/align.js';
+import { float64Words } from '../face/mask/correlate.js';
+import type { BgrImage } from '../face/image.js';
+import { packFaces, weightedMask } from '../face/mask/mask.js';
 import type { OAENet } from './oaenet.js';
 
 export interface FacePrediction {

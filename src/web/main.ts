@@ -4,7 +4,7 @@
 import shaders from 'oaenet:shaders';
 import { initGpu } from '../kernels/context.js';
 import { setShaderSources } from '../kernels/shader.js';
-import { runDemo } from '../train/demo_run.js';
+import { runDemo } from '../training/demo_run.js';
 
 setShaderSources(shaders);
 

@@ -3,7 +3,7 @@
 //   - a photo;
 //   - optionally, its 68-landmark file.
 // Without landmarks, the face and its landmarks are found by the face-api nets, whose weights
-// build:web copies to web/models/. The prediction is src/model/predict.ts, the same code test.js
+// build:web copies to web/models/. The prediction is src/model/predict.ts, the same code evaluate.js
 // runs in Node. The page shows the aligned crop with its landmarks, the weighted mask and the seven
 // probabilities.
 
@@ -12,15 +12,15 @@ import { heat } from '../draw/heat.js';
 import { parseSafetensors } from '../graph/safetensors.js';
 import { initGpu } from '../kernels/context.js';
 import { setShaderSources } from '../kernels/shader.js';
-import { FACE_SIZE } from '../mask/align.js';
-import { FaceLandmarker } from '../mask/face/index.js';
-import type { BgrImage } from '../mask/image.js';
-import { parseLandmarks } from '../mask/landmarks.js';
+import { FACE_SIZE } from '../face/align.js';
+import { FaceLandmarker } from '../face/detect/index.js';
+import type { BgrImage } from '../face/image.js';
+import { parseLandmarks } from '../face/landmarks.js';
 import { checkpointImageSize, loadStateEntries } from '../model/checkpoint.js';
 import { OAENet } from '../model/oaenet.js';
 import { predictFace, type FacePrediction } from '../model/predict.js';
-import { detectLandmarks } from '../train/landmark_source.js';
-import { CLASS_NAMES } from '../train/labels.js';
+import { detectLandmarks } from '../data/landmark_source.js';
+import { CLASS_NAMES } from '../data/labels.js';
 
 setShaderSources(shaders);
 

@@ -1,0 +1,190 @@
+// The training loop: epochs of shuffled batches (the shuffle and the augmentation are seeded by
+// (seed, epoch, step), so a resumed run replays exactly what an uninterrupted one would), the
+// OAENet objective, SGD with reduce-on-plateau, validation each epoch, metrics as JSON lines,
+// last/best checkpoints written atomically behind the training, Ctrl-C = save and stop, and plots at the end.
+
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Tensor, scope } from '../graph/tensor.js';
+import { backward, noGrad } from '../graph/tape.js';
+import { checkpointBytes } from '../model/checkpoint.js';
+import type { OAENet } from '../model/oaenet.js';
+import { seededRandom, shuffled } from '../nn/init.js';
+import type { FaceCache } from '../data/cache.js';
+import { faceBatch } from '../data/face_batch.js';
+import { CLASS_NAMES } from '../data/labels.js';
+import { argmaxRows, classificationMetrics, type Metrics } from './metrics.js';
+import { oaenetObjective, type ObjectiveWeights } from './objective.js';
+import type { SGD } from './optim/sgd.js';
+import { confusionPng, curvesPng } from '../cli/plots.js';
+import type { ReduceLROnPlateau } from './schedule.js';
+import { trainStateBytes, type LoopState } from './train_state.js';
+import { WriteBehind } from './write_behind.js';
+
+export interface LoopOptions {
+  epochs: number;
+  batchSize: number;
+  imageSize: number;
+  seed: number;
+  out: string;
+  weights: ObjectiveWeights;
+  /** Stop after this many steps in total (tests); the run saves and can be resumed. */
+  maxSteps?: number;
+}
+
+export interface Progress {
+  line(text: string): void;
+  /** Overwrites the current status line (a TTY) or prints it now and then. */
+  status(text: string): void;
+}
+
+const fmtTime = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
+
+/** Loss and predictions over a set in eval mode (batches of `batchSize`). */
+export async function evaluate(model: OAENet, cache: FaceCache, indices: readonly number[], opts: Pick<LoopOptions, 'batchSize' | 'imageSize'>): Promise<Metrics & { loss: number; logits: Float32Array }> {
+  model.eval();
+  const logits = new Float32Array(indices.length * CLASS_NAMES.length);
+  let lossSum = 0;
+  for (let at = 0; at < indices.length; at += opts.batchSize) {
+    const chunk = indices.slice(at, at + opts.batchSize);
+    const [out, loss] = noGrad(() =>
+      scope(() => {
+        const b = faceBatch(cache, chunk, opts.imageSize, null);
+        const { logits } = model.forward(b.image, b.attn);
+        return [logits, oaenetObjective.crossEntropyOnly(logits, b.labels)];
+      }),
+    );
+    const [o, l] = await Tensor.readAll([out, loss]);
+    logits.set(o!, at * CLASS_NAMES.length);
+    lossSum += l![0]! * chunk.length;
+    out.dispose();
+    loss.dispose();
+  }
+  const labels = indices.map((i) => cache.samples[i]!.label);
+  return { ...classificationMetrics(argmaxRows(logits, CLASS_NAMES.length), labels, CLASS_NAMES.length), loss: lossSum / indices.length, logits };
+}
+
+export async function trainLoop(
+  model: OAENet,
+  opt: SGD,
+  plateau: ReduceLROnPlateau,
+  cache: FaceCache,
+  split: { train: number[]; val: number[] },
+  state: LoopState,
+  opts: LoopOptions,
+  progress: Progress,
+  stopRequested: () => boolean,
+): Promise<'done' | 'stopped'> {
+  const stepsPerEpoch = Math.ceil(split.train.length / opts.batchSize);
+  const metricsFile = join(opts.out, 'metrics.jsonl');
+  const lastPath = join(opts.out, 'last.safetensors');
+  let stepsThisRun = 0;
+  let imagesThisRun = 0;
+  const t0 = performance.now();
+  const files = new WriteBehind();
+  const save = async (): Promise<void> => {
+    state.lr = opt.lr;
+    state.plateau = { ...plateau.state };
+    await files.write(lastPath, await trainStateBytes(model, opt, state));
+  };
+
+  // Each step's loss and predictions are read back while the next step runs: the copy is queued
+  // behind its step, and the host waits for it only after queueing the next one, so the GPU does not
+  // idle while the host encodes. At most one step is ahead of the host's bookkeeping.
+  let previous: Promise<void> = Promise.resolve();
+  const tally = (step: number, chunk: number[], l: number, logits: Float32Array): void => {
+    if (!Number.isFinite(l)) throw new Error(`the loss became ${l} at epoch ${state.epoch}, step ${step + 1}: lower --lr`);
+    const predicted = argmaxRows(logits, CLASS_NAMES.length);
+    state.partial.loss += l * chunk.length;
+    state.partial.hits += chunk.filter((i, k) => cache.samples[i]!.label === predicted[k]).length;
+    state.partial.count += chunk.length;
+    imagesThisRun += chunk.length;
+    const elapsed = (performance.now() - t0) / 1000;
+    const done = (state.epoch - 1) * stepsPerEpoch + step + 1;
+    const remaining = opts.epochs * stepsPerEpoch - done;
+    progress.status(
+      `epoch ${state.epoch}/${opts.epochs}  step ${step + 1}/${stepsPerEpoch}  ` +
+        `loss ${(state.partial.loss / state.partial.count).toFixed(4)}  ` +
+        `${(imagesThisRun / elapsed).toFixed(1)} img/s  ETA ${fmtTime((elapsed / stepsThisRun) * remaining)}`,
+    );
+  };
+
+  while (state.epoch <= opts.epochs) {
+    const order = shuffled(split.train, opts.seed * 7919 + state.epoch);
+    model.train();
+    for (; state.step < stepsPerEpoch; state.step++) {
+      if (stopRequested() || (opts.maxSteps !== undefined && stepsThisRun >= opts.maxSteps)) {
+        await previous;
+        await save();
+        await files.drain();
+        return 'stopped';
+      }
+      const chunk = order.slice(state.step * opts.batchSize, (state.step + 1) * opts.batchSize);
+      const rand = seededRandom((opts.seed * 1_000_003 + state.epoch * 10_007 + state.step) >>> 0);
+      const [loss, logits] = scope(() => {
+        const b = faceBatch(cache, chunk, opts.imageSize, rand);
+        const out = model.forward(b.image, b.attn);
+        return [oaenetObjective.total(out, b.labels, b.mask, opts.weights), out.logits];
+      });
+      backward(loss);
+      opt.step();
+      opt.zeroGrad();
+      stepsThisRun++;
+      const read = Tensor.readAll([loss, logits]);
+      loss.dispose();
+      logits.dispose();
+      const step = state.step;
+      const done = previous.then(() => read).then(([l, p]) => tally(step, chunk, l![0]!, p as Float32Array));
+      done.catch(() => undefined); // handled where it is awaited, one step later
+      await previous;
+      previous = done;
+    }
+    await previous;
+    const val = await evaluate(model, cache, split.val, opts);
+    const record = {
+      epoch: state.epoch,
+      trainLoss: state.partial.loss / state.partial.count,
+      trainAccuracy: state.partial.hits / state.partial.count,
+      valLoss: val.loss,
+      valAccuracy: val.accuracy,
+      lr: opt.lr,
+    };
+    state.history.push(record);
+    await appendFile(metricsFile, JSON.stringify({ ...record, valRecall: val.recall, valConfusion: val.confusion }) + '\n');
+    const reduced = plateau.step(val.loss);
+    let note = reduced ? `  lr → ${opt.lr.toExponential(1)}` : '';
+    if (val.accuracy > state.bestValAccuracy) {
+      state.bestValAccuracy = val.accuracy;
+      const meta = { epoch: String(state.epoch), val_accuracy: String(val.accuracy), image_size: String(opts.imageSize) };
+      await files.write(join(opts.out, 'best.safetensors'), await checkpointBytes(model, meta));
+      await confusionPng(join(opts.out, 'confusion_val_best.png'), val.confusion, CLASS_NAMES, `validation, epoch ${state.epoch} (best)`);
+      note += '  (best: saved best.safetensors)';
+    }
+    progress.line(
+      `epoch ${state.epoch}/${opts.epochs}: train loss ${record.trainLoss.toFixed(4)} acc ${(100 * record.trainAccuracy).toFixed(1)}%  ` +
+        `val loss ${val.loss.toFixed(4)} acc ${(100 * val.accuracy).toFixed(1)}%${note}`,
+    );
+    state.epoch++;
+    state.step = 0;
+    state.partial = { loss: 0, hits: 0, count: 0 };
+    await save();
+  }
+  await files.drain();
+  await plotHistory(state, opts.out);
+  return 'done';
+}
+
+export async function plotHistory(state: LoopState, out: string): Promise<void> {
+  const h = state.history;
+  await curvesPng(join(out, 'curves.png'), [
+    { title: 'loss', series: [
+      { name: 'train', values: h.map((r) => r.trainLoss), color: '#1f77b4' },
+      { name: 'validation (CE)', values: h.map((r) => r.valLoss), color: '#d62728' },
+    ] },
+    { title: 'accuracy', series: [
+      { name: 'train', values: h.map((r) => r.trainAccuracy), color: '#1f77b4' },
+      { name: 'validation', values: h.map((r) => r.valAccuracy), color: '#2ca02c' },
+    ] },
+  ]);
+}
+
