@@ -3,7 +3,7 @@
 // `.grad` in place (so repeated steps reuse the same buffers), and releases what the tape saved.
 
 import { scope, Tensor, type GradNode } from './tensor.js';
-import { accumulate, copy, ones } from './ops/elementwise.js';
+import { accumulate, copy, ones } from '../kernels/launchers/elementwise.js';
 
 /** Returns the gradient of each input (null where it has none). Saved tensors come in `saved`. */
 export type BackwardFn = (g: Tensor, saved: Tensor[]) => (Tensor | null)[];

@@ -4,7 +4,8 @@
 // error is thrown once; device loss is permanent, so every later call throws it.
 
 import { requestDevice, type Backend, type DeviceInfo } from './device.js';
-import { PipelineCache, type KernelSpec } from './pipeline.js';
+import type { Kernel } from './kernel.js';
+import { PipelineCache, type Constants } from './pipeline.js';
 import { KernelProfiler, type KernelTime } from './profiler.js';
 import { BufferPool, type PooledBuffer } from './pool.js';
 import { Recorder, type Dispatch } from './recorder.js';
@@ -58,8 +59,8 @@ export class Gpu {
     if (e) throw e;
   }
 
-  dispatch(spec: KernelSpec, d: Dispatch): void {
-    this.recorder.dispatch(spec, d);
+  dispatch(k: Kernel, constants: Constants, d: Dispatch): void {
+    this.recorder.dispatch(k, constants, d);
   }
 
   flush(): void {

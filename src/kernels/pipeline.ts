@@ -1,18 +1,11 @@
-// Compute pipelines and their bind-group layouts, cached for the life of the device.
-// Binding convention for every kernel: 0 = uniform params (dynamic offset), then `reads`
-// read-only storage buffers, then `writes` read-write storage buffers.
+// Compute pipelines and their bind-group layouts, cached for the life of the device. A kernel's
+// declaration is checked against its WGSL before its first pipeline is built (see kernel.ts).
 
+import { checkContract, kernelName, type Kernel } from './kernel.js';
 import { shaderSource } from './shader.js';
 
-export interface KernelSpec {
-  /** shaders/<shader>.wgsl */
-  shader: string;
-  entry?: string;
-  reads: number;
-  writes: number;
-  /** WGSL `override` constants: workgroup size, tiles, op codes, flags. */
-  constants?: Record<string, number>;
-}
+/** WGSL `override` values of one pipeline variant: workgroup size, tiles, op codes, flags. */
+export type Constants = Readonly<Record<string, number>>;
 
 export interface Pipeline {
   readonly pipeline: GPUComputePipeline;
@@ -20,7 +13,7 @@ export interface Pipeline {
   readonly id: number;
 }
 
-const PRELUDE = `
+export const PRELUDE = `
 // Prelude shared by every kernel: flat invocation index over a (possibly 2-D) grid of workgroups.
 fn flat_id(gid: vec3u, nwg: vec3u, wg: u32) -> u32 { return gid.x + gid.y * nwg.x * wg; }
 // An activation fused into the value a kernel stores (the convolutions' eval-mode Conv-BN-act):
@@ -66,17 +59,16 @@ export class PipelineCache {
     return m;
   }
 
-  get(spec: KernelSpec): Pipeline {
-    const entry = spec.entry ?? 'main';
-    const constants = spec.constants ?? {};
-    const key = `${spec.shader}:${entry}:${spec.reads}/${spec.writes}:${Object.entries(constants).sort().map(([k, v]) => `${k}=${v}`).join(',')}`;
+  get(k: Kernel, constants: Constants): Pipeline {
+    const key = `${kernelName(k)}:${Object.entries(constants).sort().map(([c, v]) => `${c}=${v}`).join(',')}`;
     let p = this.pipelines.get(key);
     if (!p) {
-      const layout = this.layout(spec.reads, spec.writes);
+      checkContract(k, shaderSource(k.shader), PRELUDE);
+      const layout = this.layout(k.reads.length, k.writes.length);
       const pipeline = this.device.createComputePipeline({
         label: key,
         layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
-        compute: { module: this.module(spec.shader), entryPoint: entry, constants },
+        compute: { module: this.module(k.shader), entryPoint: k.entry, constants },
       });
       p = { pipeline, layout, id: this.pipelines.size + 1 };
       this.pipelines.set(key, p);

@@ -6,7 +6,8 @@
 // rewriting one uniform buffer between unsubmitted dispatches would not be.
 // Bind groups are cached by (layout, buffers): pooled buffers are reused, so a warm step hits.
 
-import type { KernelSpec, PipelineCache } from './pipeline.js';
+import { kernelName, type Kernel } from './kernel.js';
+import type { Constants, PipelineCache } from './pipeline.js';
 import type { KernelProfiler } from './profiler.js';
 
 const SLOT = 256; // minUniformBufferOffsetAlignment upper bound
@@ -17,17 +18,9 @@ const MAX_BIND_GROUPS = 16384;
 export interface Dispatch {
   reads: GPUBuffer[];
   writes: GPUBuffer[];
-  /** u32 words; use f32bits() for floats. */
+  /** The uniform struct's u32 words (see encodeParams). */
   params: ArrayLike<number>;
   groups: readonly [number, number?, number?];
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-/** The bit pattern of a float, for a u32 params slot that WGSL declares as f32. */
-export function f32bits(x: number): number {
-  f32[0] = x;
-  return u32[0]!;
 }
 
 export class Recorder {
@@ -75,15 +68,12 @@ export class Recorder {
     return bg;
   }
 
-  dispatch(spec: KernelSpec, d: Dispatch): void {
+  dispatch(k: Kernel, constants: Constants, d: Dispatch): void {
     const [gx, gy = 1, gz = 1] = d.groups;
     if (gx === 0 || gy === 0 || gz === 0) return;
-    if (d.reads.length !== spec.reads || d.writes.length !== spec.writes) {
-      throw new Error(`${spec.shader}: expects ${spec.reads} reads + ${spec.writes} writes, got ${d.reads.length} + ${d.writes.length}`);
-    }
-    if (d.params.length > MAX_PARAMS) throw new Error(`${spec.shader}: ${d.params.length} params exceed ${MAX_PARAMS}`);
+    if (d.params.length > MAX_PARAMS) throw new Error(`${kernelName(k)}: ${d.params.length} param words exceed ${MAX_PARAMS}`);
     if (this.slot === SLOTS) this.flush();
-    const p = this.pipelines.get(spec);
+    const p = this.pipelines.get(k, constants);
     const offset = this.slot * SLOT;
     this.ringCpu.set(d.params as ArrayLike<number>, offset / 4);
     this.slot++;
@@ -94,7 +84,7 @@ export class Recorder {
     }
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
     if (!this.pass) {
-      const timed = this.profiler && { timestampWrites: this.profiler.next(spec.entry ? `${spec.shader}.${spec.entry}` : spec.shader) };
+      const timed = this.profiler && { timestampWrites: this.profiler.next(kernelName(k)) };
       this.pass = this.encoder.beginComputePass(timed || undefined);
     }
     this.pass.setPipeline(p.pipeline);
