@@ -1,8 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assertClose, randn, rng, setupGpu } from './util.js';
-import { scope, Tensor, type Shape } from '../src/graph/tensor.js';
-import { backward } from '../src/graph/tape.js';
+import { checkOp, randn, rng, setupGpu } from './util.js';
+import { Tensor, type Shape } from '../src/graph/tensor.js';
 import { concat, reference } from '../src/graph/ops/concat.js';
 
 test.before(async () => {
@@ -12,21 +11,10 @@ test.before(async () => {
 /** Forward and the gradients of the inputs flagged in `grads`, exactly. */
 async function check(shapes: Shape[], grads: boolean[], seed: number): Promise<void> {
   const r = rng(seed);
-  const data = shapes.map((s) => randn(r, s.reduce((a, b) => a * b, 1)));
-  const xs = data.map((d, i) => Tensor.from(d, shapes[i]!));
-  xs.forEach((x, i) => (x.requiresGrad = grads[i]!));
-  const what = shapes.map((s) => `[${s}]`).join(' + ');
-  const y = scope(() => concat(xs));
-  assertClose(await y.read(), reference.concat(data, shapes), 0, 0, `${what} y`);
-  const gData = randn(r, y.size);
-  const g = Tensor.from(gData, y.shape);
-  backward(y, g);
-  const expected = reference.concatGrad(gData, shapes);
-  for (const [i, x] of xs.entries()) {
-    if (grads[i]) assertClose(await x.grad!.read(), expected[i]!, 0, 0, `${what} d${i}`);
-    else assert.is(x.grad, null);
-  }
-  for (const t of [...xs, ...xs.map((x) => x.grad), y, g]) t?.dispose();
+  const inputs = shapes.map((shape, i) => ({ data: randn(r, shape.reduce((a, b) => a * b, 1)), shape, grad: grads[i]! }));
+  const y = reference.concat(inputs.map((x) => x.data), shapes);
+  const g = randn(r, y.length);
+  await checkOp(shapes.map((s) => `[${s}]`).join(' + '), inputs, (xs) => concat(xs), { y, g, grads: reference.concatGrad(g, shapes) });
 }
 
 test('channels in order, batch 3 and 1, odd sizes', async () => {

@@ -9,20 +9,23 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { contractProblems, encodeParams, kernel, kernelName, type Kernel } from '../src/kernels/kernel.js';
 import { PRELUDE } from '../src/kernels/pipeline.js';
+import { loadShaderDir, shaderSource } from '../src/kernels/shader.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const launchers = join(root, 'build/src/kernels/launchers');
 const shader = (name: string): string => readFileSync(join(root, 'shaders', `${name}.wgsl`), 'utf8');
 
+
 let all: readonly Kernel[] = [];
 test.before(async () => {
+  await loadShaderDir();
   const modules = readdirSync(launchers).filter((f) => f.endsWith('.js'));
   for (const f of modules) all = [...all, ...Object.values((await import(pathToFileURL(join(launchers, f)).href) as { kernels: Record<string, Kernel> }).kernels)];
 });
 
 test('every declaration matches its shader', () => {
   assert.ok(all.length > 0);
-  const bad = all.map((k) => [kernelName(k), contractProblems(k, shader(k.shader), PRELUDE)] as const).filter(([, p]) => p.length);
+  const bad = all.map((k) => [kernelName(k), contractProblems(k, shaderSource(k.shader), PRELUDE)] as const).filter(([, p]) => p.length);
   assert.equal(bad, []);
 });
 

@@ -36,7 +36,7 @@ test('profile: per-kernel calls and times; results unchanged', async () => {
   result.dispose();
   const calls = Object.fromEntries(kernels.map((k) => [k.kernel, k.calls]));
   assert.is(calls['conv2d'], 2);
-  assert.is(calls['binary.main'], 1);
+  assert.is(calls['binary'], 1);
   assert.is(calls['unary.forward'], 3001);
   assert.ok(kernels.every((k) => k.ms >= 0 && Number.isFinite(k.ms)));
   assert.ok(kernels.some((k) => k.ms > 0), 'some kernel took measurable time');

@@ -4,7 +4,8 @@ import * as assert from 'uvu/assert';
 import { gpu, initGpu, type Gpu } from '../src/kernels/context.js';
 import { tuningFor } from '../src/kernels/tuning.js';
 import { seededRandom } from '../src/nn/init.js';
-import { Tensor, type Shape } from '../src/graph/tensor.js';
+import { backward } from '../src/graph/tape.js';
+import { scope, Tensor, type Shape } from '../src/graph/tensor.js';
 
 export const setupGpu = (): Promise<Gpu> => initGpu();
 
@@ -75,5 +76,43 @@ export async function withMaxTiles(fn: () => Promise<unknown>): Promise<void> {
     await fn();
   } finally {
     Object.assign(t, saved);
+  }
+}
+
+/** One input of an op under test: its values and shape, and whether it wants a gradient. */
+export interface OpInput {
+  data: Float32Array;
+  shape: Shape;
+  grad?: boolean;
+}
+
+/**
+ * The shared op check: `forward` on tensors made from `inputs` against `expected.y`, then backward from
+ * the seed `g` against `expected.grads` (an input without `grad` must get no gradient); everything made
+ * here is disposed. `what` names the case in a failure.
+ */
+export async function checkOp(what: string, inputs: OpInput[], forward: (xs: Tensor[]) => Tensor, expected: {
+  y: ArrayLike<number>;
+  g?: Float32Array;
+  grads?: (ArrayLike<number> | null)[];
+}, rtol = 0, atol = 0, names = inputs.map((_, i) => `d${i}`)): Promise<void> {
+  const xs = inputs.map((x) => Tensor.from(x.data, x.shape));
+  xs.forEach((x, i) => (x.requiresGrad = inputs[i]!.grad ?? false));
+  const y = scope(() => forward(xs));
+  const made: (Tensor | null)[] = [...xs, y];
+  try {
+    assertClose(await y.read(), expected.y, rtol, atol, `${what} y`);
+    if (!expected.g) return;
+    const g = Tensor.from(expected.g, y.shape);
+    made.push(g);
+    backward(y, g);
+    for (const [i, x] of xs.entries()) {
+      made.push(x.grad);
+      const want = expected.grads?.[i];
+      if (inputs[i]!.grad) assertClose(await x.grad!.read(), want!, rtol, atol, `${what} ${names[i]}`);
+      else assert.is(x.grad, null, `${what} ${names[i]} should not exist`);
+    }
+  } finally {
+    for (const t of made) t?.dispose();
   }
 }
