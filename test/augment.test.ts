@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { assertClose, rng, setupGpu } from './util.js';
 import { Tensor } from '../src/graph/tensor.js';

@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { assertClose, randn, rng, setupGpu } from './util.js';
 import { gpu } from '../src/kernels/context.js';

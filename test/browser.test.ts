@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
-import { test } from 'uvu';
+import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { chromium, type Browser } from 'playwright-core';
 import { fixtureDir, repoRoot } from './fixtures.js';

@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { checkOp, randn, rng, setupGpu } from './util.js';
 import { Tensor, type Shape } from '../src/graph/tensor.js';

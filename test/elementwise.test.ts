@@ -1,6 +1,6 @@
 // Elementwise and reduction ops against their float64 references on odd sizes, with gradients.
 
-import { test } from 'uvu';
+import { test } from './harness.js';
 import { Tensor, scope } from '../src/graph/tensor.js';
 import { backward } from '../src/graph/tape.js';
 import { add, fusion, leakyRelu, mul, relu, relu6, scale, sub } from '../src/graph/ops/elementwise.js';

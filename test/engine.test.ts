@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { setupGpu } from './util.js';
 import { launch } from '../src/kernels/launch.js';

@@ -2,7 +2,7 @@
 // kernels' store, on every conv path (pointwise GEMM, depthwise 3×3, direct), against the float64
 // references of conv → BN → activation; the autograd guard; OAENet fused against unfused.
 
-import { test } from 'uvu';
+import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { conv2d, type Conv2dOptions } from '../src/graph/ops/index.js';
 import { foldBatchNorm, reference as bnRef } from '../src/graph/ops/batch_norm2d.js';

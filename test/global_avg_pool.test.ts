@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { assertClose, randTensor, rng, setupGpu } from './util.js';
 import { backward } from '../src/graph/tape.js';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { test } from 'uvu';
+import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { contractProblems, encodeParams, kernel, kernelName, type Kernel } from '../src/kernels/kernel.js';
 import { PRELUDE } from '../src/kernels/pipeline.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import { test } from 'uvu';
+import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import type { BgrImage } from '../src/face/image.js';
 import { FaceLandmarker, cropRect, type Face } from '../src/face/detect/index.js';

@@ -1,7 +1,7 @@
 // 100 training steps of a small conv net: after the second step the pool's live bytes and its
 // allocation count stay flat (no leaked tensors, no new GPU buffers), and the tape is empty.
 
-import { test } from 'uvu';
+import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { gpu } from '../src/kernels/context.js';
 import { Tensor, scope } from '../src/graph/tensor.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from './harness.js';
 import * as assert from 'uvu/assert';
 import { gpu } from '../src/kernels/context.js';
 import { readSafetensorsFile, toFloat32, toFloat64, toInt32, writeSafetensorsFile, type Entry } from '../src/graph/safetensors.js';

@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from './harness.js';
 import * as assert from 'uvu/assert';
 import { gpu } from '../src/kernels/context.js';
 import { readSafetensorsFile, toFloat32, toInt32, type Entry } from '../src/graph/safetensors.js';

@@ -1,7 +1,7 @@
 // Kernel profiling (timestamp queries): the same numbers as unprofiled work, every dispatch counted
 // under its kernel, also across the submits forced when the query set fills up.
 
-import { test } from 'uvu';
+import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { gpu } from '../src/kernels/context.js';
 import { add, conv2d, relu } from '../src/graph/ops/index.js';

@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from './harness.js';
 import { Tensor } from '../src/graph/tensor.js';
 import { reference, resizeBilinear } from '../src/graph/ops/resize.js';
 import { assertClose, randn, rng, setupGpu } from './util.js';

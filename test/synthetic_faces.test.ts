@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test } from 'uvu';
+import { test } from './harness.js';
 import sharp from 'sharp';
 import * as assert from 'uvu/assert';
 import { repoRoot } from './fixtures.js';
