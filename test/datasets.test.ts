@@ -202,6 +202,18 @@ test('RAF-DB basic: labels, train_/test_ split, no landmarks', async () => {
   assert.equal(splitSamples(ds.samples, {}, root), { train: [0, 1], val: [], test: [2] });
   // Landmarks are detected on the image itself, so a missing image is the first problem.
   await userErrorOf(() => buildCache(ds), join(root, 'Image/aligned/train_00001_aligned.jpg'), 'cannot decode the image');
+  // With the images there (RAF-DB's aligned faces: 100×100 colour JPEGs), every face is cached in list order,
+  // with detected landmarks inside the crop.
+  const faces = { train_00001: 'sadness/S011_002_00000022.png', train_00002: 'neutral/S010_002_00000001.png', test_0001: 'surprise/S011_001_00000016.png' };
+  for (const [stem, face] of Object.entries(faces)) {
+    await sharp(ck(face)).extract({ left: 190, top: 110, width: 310, height: 310 }).resize(100, 100).jpeg().toFile(join(root, `Image/aligned/${stem}_aligned.jpg`));
+  }
+  const cache = await buildCache(await readDataset('rafdb', root), { size: 32 });
+  assert.equal([cache.count, cache.skipped], [3, []]);
+  assert.equal(cache.samples.map((s) => [s.source, CLASS_NAMES[s.label]]), [
+    [join('Image/aligned/train_00001_aligned.jpg'), 'sad'], [join('Image/aligned/train_00002_aligned.jpg'), 'neutral'], [join('Image/aligned/test_0001_aligned.jpg'), 'surprise'],
+  ]);
+  assert.ok(cache.landmarks.every((v) => v >= 0 && v <= 32), 'landmarks inside the 32-pixel crop');
   await writeFile(join(root, 'EmoLabel/list_patition_label.txt'), 'train_00001.jpg 5\ntrain_00002.jpg 0\n');
   await userErrorOf(() => readDataset('rafdb', root), 'list_patition_label.txt:2', 'label "0" is out of range', '1 surprise');
 });
