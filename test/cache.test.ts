@@ -8,7 +8,9 @@ import { repoRoot } from './fixtures.js';
 import { buildCache, cachedBatch, cachedFace, ensureCache, readCache, serializeCache, writeCache, type FaceCache } from '../src/data/cache.js';
 import { readDataset, type Dataset } from '../src/data/datasets/index.js';
 import { UserError } from '../src/errors.js';
-import { prepareFace } from '../src/data/preprocess.js';
+import { readSafetensorsFile, toFloat64 } from '../src/graph/safetensors.js';
+import { fixtureDir } from './fixtures.js';
+import { assertClose } from './util.js';
 
 const CKPLUS = join(repoRoot(), '..', 'shared', 'data', 'ckplus');
 const SIZE = 64;
@@ -48,12 +50,6 @@ test('build: crops at the requested size, grey stored as one channel, colour as 
   assert.equal(Array.from(built.channels), [1, 1, 3, 1, 1]);
   assert.is(built.pixels.length, SIZE * SIZE * 7);
   assert.equal(built.samples.map((s) => [s.source, s.label, s.subject]), few.samples.map((s) => [relative(CKPLUS, s.source), s.label, s.subject]));
-  // The stored crop and landmarks are the preprocessing's output.
-  for (const i of [0, 2]) {
-    const f = await prepareFace(few.samples[i]!, SIZE);
-    assert.equal(cachedFace(built, i).data, f.face.data);
-    assert.equal(built.landmarks.subarray(i * 136, (i + 1) * 136), Float32Array.from(f.landmarks));
-  }
   // Eyes and mouth land inside the crop (the box is built from them).
   for (let i = 0; i < built.count; i++) {
     for (const k of [36, 45, 48, 54]) {
@@ -64,6 +60,26 @@ test('build: crops at the requested size, grey stored as one channel, colour as 
   const batch = cachedBatch(built, [2, 0]);
   assert.equal(batch.subarray(0, SIZE * SIZE * 3), cachedFace(built, 2).data);
   assert.equal(batch.subarray(SIZE * SIZE * 3), cachedFace(built, 0).data);
+});
+
+test('cached 224 crops and landmarks are the original alignment\'s (the mask fixture\'s six CK+ faces)', async () => {
+  const dir = fixtureDir('mask', 'OAENET_MASK_FIXTURES');
+  const cases: { image: string; name: string; tensors: Record<string, { key: string }> }[] = JSON.parse(await readFile(join(dir, 'mask_cases.json'), 'utf8')).cases;
+  const { entries } = await readSafetensorsFile(join(dir, 'mask_cases.safetensors'));
+  const tensor = (c: (typeof cases)[number], name: string) => entries.get(c.tensors[name]!.key)!;
+  const sources = cases.map((c) => join(dir, '..', '..', c.image));
+  const six = { ...full, samples: sources.map((p) => full.samples.find((s) => s.source === p)!) };
+  const cache = await buildCache(six, { size: 224 });
+  for (const [i, c] of cases.entries()) {
+    // OpenCV's warpAffine rounds a few aligned pixels differently (±1), as the mask parity test measures.
+    const want = tensor(c, 'crop224_bgr').data;
+    const got = cachedFace(cache, i).data;
+    assert.is(got.length, want.length, c.name);
+    let within = 0;
+    for (let k = 0; k < want.length; k++) if (Math.abs(got[k]! - want[k]!) <= 1) within++;
+    assert.ok(within / want.length >= 0.99, `${c.name}: ${within} of ${want.length} values within ±1`);
+    assertClose(cache.landmarks.subarray(i * 136, (i + 1) * 136), toFloat64(tensor(c, 'landmarks_224')), 1e-7, 0, `${c.name} landmarks (float32)`);
+  }
 });
 
 test('write → read round trip is identical; written atomically', async () => {
