@@ -1,4 +1,4 @@
-// BatchNorm2d over NCHW (src/graph/ops/batch_norm2d.ts).
+// BatchNorm2d over NCHW (src/kernels/launchers/batch_norm2d.ts).
 //
 // Per-channel reductions over the N·H·W values of a channel run in two stages: `*_partial` gives
 // workgroup (chunk s, channel c) WG·per_thread of those values, each thread walking them with

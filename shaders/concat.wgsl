@@ -1,4 +1,4 @@
-// Strided row copy (src/graph/ops/concat.ts): for every row r (the z workgroup index) and j < len,
+// Strided row copy (src/kernels/launchers/concat.ts): for every row r (the z workgroup index) and j < len,
 //   dst[r·dst_stride + dst_off + j] = src[r·src_stride + src_off + j].
 // Concat's forward copies each input into its channel slice of the output (a row = one sample); the
 // backward uses the same kernel the other way round to cut g into the inputs' slices.

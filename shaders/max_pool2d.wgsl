@@ -1,5 +1,5 @@
 // Max pooling of NCHW planes: k×k windows, stride s, −∞ padding, floor output size
-// (src/graph/ops/max_pool2d.ts). Padding never exceeds k − 1, so every window holds a real pixel.
+// (src/kernels/launchers/max_pool2d.ts). Padding never exceeds k − 1, so every window holds a real pixel.
 //
 // forward: one output per window; it also records the window's argmax as h·W + w in the input
 //   plane: the first maximum in row-major window order (PyTorch).

@@ -1,4 +1,4 @@
-// Bilinear ×2 upsampling of NCHW planes with align_corners = true (src/graph/ops/upsample_bilinear2d.ts).
+// Bilinear ×2 upsampling of NCHW planes with align_corners = true (src/kernels/launchers/upsample_bilinear2d.ts).
 // Output index o samples the input at o·scale, scale = (in − 1)/(out − 1) rounded to f32, computed as
 // PyTorch does; `taps` is the one place that turns o into two input indices and their weights.
 //

@@ -2,7 +2,8 @@ import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { checkOp, randn, rng, setupGpu } from './util.js';
 import { Tensor, type Shape } from '../src/graph/tensor.js';
-import { concat, reference } from '../src/graph/ops/concat.js';
+import { concat } from '../src/graph/ops/concat.js';
+import * as reference from '../src/reference/concat.js';
 
 test.before(async () => {
   await setupGpu();

@@ -5,7 +5,8 @@
 import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { conv2d, type Conv2dOptions } from '../src/graph/ops/index.js';
-import { foldBatchNorm, reference as bnRef } from '../src/graph/ops/batch_norm2d.js';
+import { foldBatchNorm } from '../src/graph/ops/batch_norm2d.js';
+import * as bnRef from '../src/reference/batch_norm2d.js';
 import { reference as convRef, type FusedActivation } from '../src/graph/ops/conv2d.js';
 import { clearTape, noGrad } from '../src/graph/tape.js';
 import { Tensor, scope } from '../src/graph/tensor.js';

@@ -1,8 +1,9 @@
 import { test } from './harness.js';
 import * as assert from 'uvu/assert';
-import { assertClose, randTensor, rng, setupGpu } from './util.js';
-import { backward } from '../src/graph/tape.js';
-import { globalAvgPool, reference } from '../src/graph/ops/global_avg_pool.js';
+import { checkOp, randn, randTensor, rng, setupGpu } from './util.js';
+import type { Tensor } from '../src/graph/tensor.js';
+import { globalAvgPool } from '../src/graph/ops/global_avg_pool.js';
+import * as reference from '../src/reference/global_avg_pool.js';
 
 test.before(async () => {
   await setupGpu();
@@ -15,17 +16,17 @@ const SHAPES = [[1, 3, 5, 7], [3, 5, 4, 4], [3, 6, 1, 1], [2, 5, 7, 9], [1, 2, 1
 for (const shape of SHAPES) {
   test(`globalAvgPool [${shape}] forward and backward`, async () => {
     const r = rng(shape.reduce((a: number, b) => a * 31 + b, 7));
-    const x = randTensor(r, shape);
-    x.requiresGrad = true;
-    const y = globalAvgPool(x);
-    const [n, c] = shape;
-    assert.equal(y.shape, [n, c, 1, 1]);
-    const xs = await x.readF32();
-    assertClose(await y.readF32(), reference.globalAvgPool(xs, shape), 1e-4, 1e-5, 'y');
-    const g = randTensor(r, [n, c, 1, 1]);
-    backward(y, g);
-    assertClose(await x.grad!.readF32(), reference.globalAvgPoolGrad(await g.readF32(), shape), 1e-4, 1e-5, 'dx');
-    for (const t of [x.grad!, x, y, g]) t.dispose();
+    const [n, c, h, w] = shape;
+    const x = randn(r, n * c * h * w);
+    const g = randn(r, n * c);
+    const forward = ([xs]: Tensor[]): Tensor => {
+      const y = globalAvgPool(xs!);
+      assert.equal(y.shape, [n, c, 1, 1]);
+      return y;
+    };
+    await checkOp(`globalAvgPool [${shape}]`, [{ data: x, shape, grad: true }], forward, {
+      y: reference.globalAvgPool(x, shape), g, grads: [reference.globalAvgPoolGrad(g, shape)],
+    }, 1e-4, 1e-5, ['dx']);
   });
 }
 

@@ -1,9 +1,9 @@
 import { test } from './harness.js';
 import * as assert from 'uvu/assert';
-import { assertClose, randn, rng, setupGpu } from './util.js';
-import { scope, Tensor, type Shape } from '../src/graph/tensor.js';
-import { backward } from '../src/graph/tape.js';
-import { reference, upsampleBilinear2x } from '../src/graph/ops/upsample_bilinear2d.js';
+import { checkOp, randn, rng, setupGpu } from './util.js';
+import { Tensor, type Shape } from '../src/graph/tensor.js';
+import { upsampleBilinear2x } from '../src/graph/ops/upsample_bilinear2d.js';
+import * as reference from '../src/reference/upsample_bilinear2d.js';
 
 test.before(async () => {
   await setupGpu();
@@ -11,18 +11,17 @@ test.before(async () => {
 
 async function check(shape: Shape, seed: number): Promise<void> {
   const r = rng(seed);
-  const xData = randn(r, shape.reduce((a, b) => a * b, 1));
-  const x = Tensor.from(xData, shape);
-  x.requiresGrad = true;
-  const y = scope(() => upsampleBilinear2x(x));
+  const x = randn(r, shape.reduce((a, b) => a * b, 1));
   const [n, c, h, w] = shape as [number, number, number, number];
-  assert.equal([...y.shape], [n, c, 2 * h, 2 * w]);
-  assertClose(await y.read(), reference.upsampleBilinear2x(xData, shape), 1e-4, 1e-5, `[${shape}] y`);
-  const gData = randn(r, y.size);
-  const g = Tensor.from(gData, y.shape);
-  backward(y, g);
-  assertClose(await x.grad!.read(), reference.upsampleBilinear2xGrad(gData, shape), 1e-4, 1e-5, `[${shape}] dx`);
-  for (const t of [x, y, g, x.grad]) t?.dispose();
+  const g = randn(r, n * c * 4 * h * w);
+  const forward = ([xs]: Tensor[]): Tensor => {
+    const y = upsampleBilinear2x(xs!);
+    assert.equal([...y.shape], [n, c, 2 * h, 2 * w]);
+    return y;
+  };
+  await checkOp(`[${shape}]`, [{ data: x, shape, grad: true }], forward, {
+    y: reference.upsampleBilinear2x(x, shape), g, grads: [reference.upsampleBilinear2xGrad(g, shape)],
+  }, 1e-4, 1e-5, ['dx']);
 }
 
 test('odd and even sizes, batch 1 and 3', async () => {

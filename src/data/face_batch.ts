@@ -4,7 +4,7 @@
 // smaller than the 224-pixel crop the mask is defined on.
 
 import { Tensor, scope } from '../graph/tensor.js';
-import { resizeBilinear } from '../graph/ops/resize.js';
+import { resizeBilinear } from '../kernels/launchers/resize.js';
 import { packFaces, weightedMask } from '../face/mask/mask.js';
 import { LANDMARKS } from '../face/landmarks.js';
 import { SIZE } from '../face/mask/reference.js';

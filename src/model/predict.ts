@@ -7,7 +7,7 @@
 // evaluate.js and the browser page share it, so both see a face exactly as training did.
 
 import { softmax } from '../graph/ops/index.js';
-import { resizeBilinear } from '../graph/ops/resize.js';
+import { resizeBilinear } from '../kernels/launchers/resize.js';
 import { noGrad } from '../graph/tape.js';
 import { Tensor, scope } from '../graph/tensor.js';
 import { alignFace, FACE_SIZE } from '../face/align.js';

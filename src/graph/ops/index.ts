@@ -1,4 +1,5 @@
-// Every differentiable op, by name. Each module also exports its float64 CPU `reference`.
+// Every differentiable op, by name: each module holds its shape checks and backward rule; its kernels are
+// launched from src/kernels/launchers/ and its float64 CPU references are in src/reference/.
 
 export { add, sub, mul, fusion, scale, relu, relu6, leakyRelu, fill, zeros, ones, copy, accumulate, broadcastScalar } from './elementwise.js';
 export { sum, mean, channelSum } from './reduce.js';

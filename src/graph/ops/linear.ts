@@ -1,5 +1,6 @@
 // Linear layer y = x·Wᵀ + b as a 1×1 convolution over a 1×1 image, so it shares the register-tiled
-// pointwise kernel and its backward (dX = dY·W, dW = dYᵀ·X, db = Σ dY) with conv2d.
+// pointwise kernel and its backward (dX = dY·W, dW = dYᵀ·X, db = Σ dY) with conv2d. float64 reference:
+// src/reference/linear.ts.
 
 import type { Tensor } from '../tensor.js';
 import { conv2d } from './conv2d.js';
@@ -15,17 +16,3 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
   const y = conv2d(reshape(x, [batch, inF, 1, 1]), reshape(w, [outF, inF, 1, 1]), b ?? null);
   return reshape(y, [batch, outF]);
 }
-
-export const reference = {
-  linear(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | null, batch: number, inF: number, outF: number): number[] {
-    const y = new Array<number>(batch * outF).fill(0);
-    for (let n = 0; n < batch; n++) {
-      for (let o = 0; o < outF; o++) {
-        let s = b ? b[o]! : 0;
-        for (let i = 0; i < inF; i++) s += x[n * inF + i]! * w[o * inF + i]!;
-        y[n * outF + o] = s;
-      }
-    }
-    return y;
-  },
-};
