@@ -544,6 +544,18 @@ test('atomic write: no temp file left, overwrite, missing folder, folder as targ
   }
 });
 
+test('what the browser loads reaches no Node module: node:fs stays in the file module', () => {
+  const importsOf = (rel: string): string[] =>
+    [...readFileSync(new URL(rel, import.meta.url), 'utf8').matchAll(/(?:\bfrom|\bimport)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+  for (const m of ['errors', 'float16', 'entry', 'format', 'tensors']) {
+    const imports = importsOf(`../src/safetensors/${m}.js`);
+    assert.ok(imports.every((s) => !s.startsWith('node:') && s !== './file.js'), `${m}: ${imports.join(', ')}`);
+  }
+  const checkpoint = importsOf('../src/model/checkpoint.js');
+  assert.ok(checkpoint.every((s) => !s.startsWith('node:') && !s.endsWith('/file.js') && !s.endsWith('checkpoint_file.js')), checkpoint.join(', '));
+  assert.ok(importsOf('../src/safetensors/file.js').includes('node:fs/promises'), 'the pattern finds imports');
+});
+
 // ---------------------------------------------------------------------------------------------
 // Tensors on the GPU.
 
