@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { closeGpu, initGpu } from './kernels/context.js';
-import { loadCheckpoint } from './model/checkpoint.js';
+import { loadCheckpoint } from './model/checkpoint_file.js';
 import { OAENet } from './model/oaenet.js';
 import { ensureCache, readCache, type FaceCache } from './data/cache.js';
 import { FACE_SIZE } from './face/align.js';

@@ -14,7 +14,7 @@ import { setupGpu } from './util.js';
 import { decodeBgr } from '../src/face/image.js';
 import { FaceLandmarker } from '../src/face/detect/index.js';
 import { readLandmarks } from '../src/face/landmarks.js';
-import { loadCheckpoint } from '../src/model/checkpoint.js';
+import { loadCheckpoint } from '../src/model/checkpoint_file.js';
 import { OAENet } from '../src/model/oaenet.js';
 import { predictFace } from '../src/model/predict.js';
 import { detectLandmarks } from '../src/data/landmark_source.js';

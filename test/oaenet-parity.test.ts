@@ -11,13 +11,15 @@ import { join } from 'node:path';
 import { suite } from './harness.js';
 import * as assert from 'uvu/assert';
 import { gpu } from '../src/kernels/context.js';
-import { readSafetensorsFile, toFloat32, toFloat64, toInt32, writeSafetensorsFile, type Entry } from '../src/graph/safetensors.js';
+import { toFloat32, toFloat64, toInt32, type Entry } from '../src/safetensors/entry.js';
+import { readSafetensorsFile, writeSafetensorsFile } from '../src/safetensors/file.js';
 import { Tensor } from '../src/graph/tensor.js';
 import { backward, noGrad, tapeLength } from '../src/graph/tape.js';
 import { crossEntropy } from '../src/graph/ops/index.js';
 import { OAENet, type OAENetTaps } from '../src/model/oaenet.js';
 import { TrackedBatchNorm2d } from '../src/model/blocks.js';
-import { loadCheckpoint, loadStateEntries, namedModules, saveCheckpoint, stateEntries } from '../src/model/checkpoint.js';
+import { loadStateEntries, namedModules, stateEntries } from '../src/model/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../src/model/checkpoint_file.js';
 import { fixtureDir } from './fixtures.js';
 import { compare, setupGpu } from './util.js';
 

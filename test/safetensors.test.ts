@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { fixtureDir } from './fixtures.js';
 import { rng, randn, setupGpu } from './util.js';
 import { Tensor } from '../src/graph/tensor.js';
-import {
-  ITEMSIZE, MAX_HEADER_BYTES, SafetensorsError, entryFrom, entryToTensor, f16Entry, f32Entry, i64Entry, loadNamedTensors,
-  loadTensorsFile, namedTensorsToEntries, parseSafetensors, readSafetensorsFile, saveTensorsFile, serializeSafetensors,
-  tensorToEntry, toFloat32, toFloat64, toInt32, u8Entry, writeSafetensorsFile, type DType, type Entry,
-} from '../src/graph/safetensors.js';
-import { bf16BitsToNumber, bf16ToFloat32Array, f16BitsToNumber, f16ToFloat32Array, f32ToBf16Bits, f32ToF16Bits } from '../src/graph/float16.js';
+import { ITEMSIZE, entryFrom, f16Entry, f32Entry, i64Entry, toFloat32, toFloat64, toInt32, u8Entry, type DType, type Entry } from '../src/safetensors/entry.js';
+import { SafetensorsError } from '../src/safetensors/errors.js';
+import { loadTensorsFile, readSafetensorsFile, saveTensorsFile, writeSafetensorsFile } from '../src/safetensors/file.js';
+import { bf16BitsToNumber, bf16ToFloat32Array, f16BitsToNumber, f16ToFloat32Array, f32ToBf16Bits, f32ToF16Bits } from '../src/safetensors/float16.js';
+import { MAX_HEADER_BYTES, parseSafetensors, serializeSafetensors } from '../src/safetensors/format.js';
+import { entryToTensor, loadNamedTensors, namedTensorsToEntries, tensorToEntry } from '../src/safetensors/tensors.js';
 
 // Fixture paths as 'torch/…' or 'mask/…', each folder found like the parity tests find it.
 const fixture = (rel: string): string => {
@@ -542,6 +542,18 @@ test('atomic write: no temp file left, overwrite, missing folder, folder as targ
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('what the browser loads reaches no Node module: node:fs stays in the file module', () => {
+  const importsOf = (rel: string): string[] =>
+    [...readFileSync(new URL(rel, import.meta.url), 'utf8').matchAll(/(?:\bfrom|\bimport)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+  for (const m of ['errors', 'float16', 'entry', 'format', 'tensors']) {
+    const imports = importsOf(`../src/safetensors/${m}.js`);
+    assert.ok(imports.every((s) => !s.startsWith('node:') && s !== './file.js'), `${m}: ${imports.join(', ')}`);
+  }
+  const checkpoint = importsOf('../src/model/checkpoint.js');
+  assert.ok(checkpoint.every((s) => !s.startsWith('node:') && !s.endsWith('/file.js') && !s.endsWith('checkpoint_file.js')), checkpoint.join(', '));
+  assert.ok(importsOf('../src/safetensors/file.js').includes('node:fs/promises'), 'the pattern finds imports');
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { test } from './harness.js';
 import sharp from 'sharp';
 import * as assert from 'uvu/assert';
 import { repoRoot } from './fixtures.js';
-import { readSafetensorsFile } from '../src/graph/safetensors.js';
+import { readSafetensorsFile } from '../src/safetensors/file.js';
 import { checkpointImageSize } from '../src/model/checkpoint.js';
 
 const root = repoRoot();

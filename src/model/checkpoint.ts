@@ -4,7 +4,9 @@
 // (`optim.*`); any other mismatch (a missing or unexpected
 // key, a wrong shape) is a one-line error naming the key, raised before anything is written.
 
-import { loadNamedTensors, readSafetensorsFile, serializeSafetensors, toFloat64, writeFileAtomic, namedTensorsToEntries, type DType, type Entry, type LoadOptions } from '../graph/safetensors.js';
+import { toFloat64, type DType, type Entry } from '../safetensors/entry.js';
+import { serializeSafetensors } from '../safetensors/format.js';
+import { loadNamedTensors, namedTensorsToEntries, type LoadOptions } from '../safetensors/tensors.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { Module } from '../nn/module.js';
 import { TrackedBatchNorm2d } from './blocks.js';
@@ -58,10 +60,6 @@ export async function checkpointBytes(model: Module, metadata?: Record<string, s
   return serializeSafetensors(await stateEntries(model), { format: 'pt', ...metadata });
 }
 
-export async function saveCheckpoint(model: Module, path: string, metadata?: Record<string, string>): Promise<void> {
-  await writeFileAtomic(path, await checkpointBytes(model, metadata));
-}
-
 /** Loads parsed entries into the model (all checked first); `source` names them in errors. */
 export function loadStateEntries(model: Module, entries: Map<string, Entry>, opts: LoadOptions = {}): void {
   const used = new Map([...entries].filter(([k]) => !k.startsWith(IGNORED_PREFIX) && !k.startsWith(OPTIM_PREFIX)));
@@ -71,10 +69,4 @@ export function loadStateEntries(model: Module, entries: Map<string, Entry>, opt
     if (e) bn.numBatchesTracked = toFloat64(e)[0]!;
   }
   model.stateChanged();
-}
-
-export async function loadCheckpoint(model: Module, path: string, opts: Omit<LoadOptions, 'source'> = {}): Promise<Record<string, string>> {
-  const { entries, metadata } = await readSafetensorsFile(path);
-  loadStateEntries(model, entries, { ...opts, source: path });
-  return metadata;
 }

@@ -3,11 +3,13 @@
 // safetensors file written atomically (temp file + rename), so an interrupted write never leaves a
 // broken checkpoint and `--resume` continues exactly where training stopped.
 
-import { readSafetensorsFile, serializeSafetensors, type Entry } from '../graph/safetensors.js';
+import type { Entry } from '../safetensors/entry.js';
+import { readSafetensorsFile } from '../safetensors/file.js';
+import { serializeSafetensors } from '../safetensors/format.js';
 import { OPTIM_PREFIX, loadStateEntries, stateEntries } from '../model/checkpoint.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../graph/tensor.js';
-import { entryToTensor } from '../graph/safetensors.js';
+import { entryToTensor } from '../safetensors/tensors.js';
 import type { SGD } from './optim/sgd.js';
 import { userError } from '../errors.js';
 

@@ -4,7 +4,7 @@
 // order, at most two are queued (each holds its bytes), and the first failure is thrown by the
 // next write or by drain().
 
-import { writeFileAtomic } from '../graph/safetensors.js';
+import { writeFileAtomic } from '../safetensors/file.js';
 
 export class WriteBehind {
   private tail: Promise<void> = Promise.resolve();

@@ -9,7 +9,7 @@
 
 import shaders from 'oaenet:shaders';
 import { heat } from '../draw/heat.js';
-import { parseSafetensors } from '../graph/safetensors.js';
+import { parseSafetensors } from '../safetensors/format.js';
 import { initGpu } from '../kernels/context.js';
 import { setShaderSources } from '../kernels/shader.js';
 import { FACE_SIZE } from '../face/align.js';

@@ -5,6 +5,7 @@
 // into the image with a random scale and rotation, and drawn as anti-aliased strokes along the
 // landmark contours, so every landmark lies on what is drawn.
 
+import { bounds, fillPolygon, MaskArena, paint, strokePolyline } from '../../draw/polygon.js';
 import { cropBox } from '../../face/align.js';
 import { seededRandom } from '../../nn/init.js';
 import { userError } from '../../errors.js';
@@ -187,39 +188,10 @@ export function faceShape(id: Identity, e: Expression): Float64Array {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Drawing: coverage masks over a bounding box, blended into a byte image.
+// Drawing: landmark contours as smooth curves, filled and stroked into a byte image.
 
-interface Mask {
-  x0: number;
-  y0: number;
-  w: number;
-  h: number;
-  a: Float32Array;
-}
-
-/**
- * Masks live in one scratch arena, emptied at the start of each renderFace: a fresh typed array per
- * shape made allocation and garbage collection a large share of the generator's time.
- */
-let arena = new Float32Array(1 << 18), arenaUsed = 0;
-
-function emptyMask(minX: number, minY: number, maxX: number, maxY: number, width: number, height: number): Mask {
-  const x0 = Math.max(0, Math.floor(minX)), y0 = Math.max(0, Math.floor(minY));
-  const w = Math.max(0, Math.min(width - 1, Math.ceil(maxX)) - x0 + 1), h = Math.max(0, Math.min(height - 1, Math.ceil(maxY)) - y0 + 1);
-  if (arenaUsed + w * h > arena.length) (arena = new Float32Array(2 * (arenaUsed + w * h))), (arenaUsed = 0);
-  const a = arena.subarray(arenaUsed, arenaUsed + w * h).fill(0);
-  arenaUsed += w * h;
-  return { x0, y0, w, h, a };
-}
-
-function bounds(pts: ArrayLike<number>): [number, number, number, number] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (let i = 0; i < pts.length; i += 2) {
-    minX = Math.min(minX, pts[i]!), maxX = Math.max(maxX, pts[i]!);
-    minY = Math.min(minY, pts[i + 1]!), maxY = Math.max(maxY, pts[i + 1]!);
-  }
-  return [minX, minY, maxX, maxY];
-}
+/** One face's masks at a time: renderFace clears the arena before drawing. */
+const masks = new MaskArena();
 
 /**
  * A centripetal Catmull–Rom curve through `pts` as flat [x, y, …], sampled every ~3 px; it passes
@@ -253,97 +225,6 @@ function spline(pts: readonly Point[], closed: boolean): number[] {
   return out;
 }
 
-/**
- * Area coverage of a polygon (even–odd): exact across each row, 4 sub-rows down. Each edge drops its
- * crossings into the sub-rows it spans (one pass over the edges, not one per sub-row).
- */
-function fillPolygon(poly: readonly number[], width: number, height: number): Mask {
-  const [minX, minY, maxX, maxY] = bounds(poly);
-  const m = emptyMask(minX, minY, maxX, maxY, width, height);
-  const n = poly.length / 2, rows = m.h * 4;
-  // Sub-row k samples y = y0 − 3/8 + k/4; an edge from ya to yb crosses the sub-rows with ya ≤ y < yb.
-  const sub = (y: number): number => Math.min(rows, Math.max(0, Math.ceil((y - m.y0 + 0.375) * 4)));
-  const edges = (visit: (k: number, x: number) => void): void => {
-    for (let i = 0, j = n - 1; i < n; j = i++) {
-      const xa = poly[2 * j]!, ya = poly[2 * j + 1]!, xb = poly[2 * i]!, yb = poly[2 * i + 1]!;
-      if (ya === yb) continue;
-      const slope = (xb - xa) / (yb - ya);
-      for (let k = sub(Math.min(ya, yb)); k < sub(Math.max(ya, yb)); k++) visit(k, xa + (m.y0 - 0.375 + k / 4 - ya) * slope);
-    }
-  };
-  // Crossings bucketed by sub-row in flat typed arrays: counts, offsets, then the values (no per-row
-  // arrays and no Array.sort, whose allocations dominated the generator's time).
-  const start = new Int32Array(rows + 1);
-  edges((k) => start[k + 1]!++);
-  for (let k = 0; k < rows; k++) start[k + 1]! += start[k]!;
-  const xs = new Float64Array(start[rows]!), fill = start.slice(0, rows);
-  edges((k, x) => (xs[fill[k]!++] = x));
-  const last = m.x0 + m.w - 1;
-  for (let k = 0; k < rows; k++) {
-    const from = start[k]!, to = start[k + 1]!, base = (k >> 2) * m.w - m.x0;
-    for (let i = from + 1; i < to; i++) {
-      const v = xs[i]!;
-      let j = i - 1;
-      for (; j >= from && xs[j]! > v; j--) xs[j + 1] = xs[j]!;
-      xs[j + 1] = v;
-    }
-    for (let c = from; c + 1 < to; c += 2) {
-      // Pixel x spans [x − ½, x + ½]: partial cover at the span's two end pixels, full in between.
-      const xa = xs[c]!, xb = xs[c + 1]!, ia = Math.round(xa), ib = Math.round(xb);
-      if (ia === ib) {
-        if (ia >= m.x0 && ia <= last) m.a[base + ia]! += (xb - xa) / 4;
-        continue;
-      }
-      if (ia >= m.x0 && ia <= last) m.a[base + ia]! += (ia + 0.5 - xa) / 4;
-      if (ib >= m.x0 && ib <= last) m.a[base + ib]! += (xb - ib + 0.5) / 4;
-      for (let x = Math.max(m.x0, ia + 1); x <= Math.min(last, ib - 1); x++) m.a[base + x]! += 0.25;
-    }
-  }
-  return m;
-}
-
-/** Coverage of a polyline of the given width: the max over its segments, so joints do not double up. */
-function strokePolyline(pts: readonly number[], lineWidth: number, width: number, height: number): Mask {
-  const r = lineWidth / 2;
-  const [minX, minY, maxX, maxY] = bounds(pts);
-  const m = emptyMask(minX - r - 1, minY - r - 1, maxX + r + 1, maxY + r + 1, width, height);
-  const n = pts.length / 2;
-  for (let i = 0; i + 1 < n; i++) {
-    const ax = pts[2 * i]!, ay = pts[2 * i + 1]!, bx = pts[2 * i + 2]!, by = pts[2 * i + 3]!;
-    const dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy || 1e-12;
-    const xa = Math.max(m.x0, Math.floor(Math.min(ax, bx) - r - 1)), xb = Math.min(m.x0 + m.w - 1, Math.ceil(Math.max(ax, bx) + r + 1));
-    const ya = Math.max(m.y0, Math.floor(Math.min(ay, by) - r - 1)), yb = Math.min(m.y0 + m.h - 1, Math.ceil(Math.max(ay, by) + r + 1));
-    const reach2 = (r + 0.5) * (r + 0.5);
-    for (let y = ya; y <= yb; y++) {
-      for (let x = xa; x <= xb; x++) {
-        const t = Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / len2));
-        const ex = x - ax - t * dx, ey = y - ay - t * dy, d2 = ex * ex + ey * ey;
-        if (d2 >= reach2) continue;
-        const c = Math.min(1, r + 0.5 - Math.sqrt(d2));
-        const o = (y - m.y0) * m.w + x - m.x0;
-        if (c > m.a[o]!) m.a[o] = c;
-      }
-    }
-  }
-  return m;
-}
-
-/** Blends `tone` into `img` by the mask's coverage, times `clip`'s coverage where given. */
-function paint(img: Uint8ClampedArray, width: number, m: Mask, tone: number, clip?: Mask): void {
-  for (let y = 0; y < m.h; y++) {
-    for (let x = 0; x < m.w; x++) {
-      let c = m.a[y * m.w + x]!;
-      if (c <= 0) continue;
-      if (clip) {
-        const cx = m.x0 + x - clip.x0, cy = m.y0 + y - clip.y0;
-        c *= cx >= 0 && cy >= 0 && cx < clip.w && cy < clip.h ? clip.a[cy * clip.w + cx]! : 0;
-      }
-      const o = (m.y0 + y) * width + m.x0 + x;
-      img[o]! += (tone - img[o]!) * Math.min(1, c);
-    }
-  }
-}
-
 /** How a subject's face and one photo of it look (tones 0–255; widths relative to the eye spacing). */
 export interface FaceLook {
   skin: number;
@@ -367,7 +248,7 @@ export interface FaceLook {
  */
 export function renderFace(lm: Float64Array, look: FaceLook, seed: number, width = SYNTHETIC_WIDTH, height = SYNTHETIC_HEIGHT): GrayPixels {
   const rand = seededRandom(seed);
-  arenaUsed = 0;
+  masks.clear();
   const P = (i: number): Point => [lm[2 * i]!, lm[2 * i + 1]!];
   const run = (from: number, to: number): Point[] => Array.from({ length: to - from }, (_, k) => P(from + k));
   const centre = (from: number): Point => {
@@ -402,14 +283,14 @@ export function renderFace(lm: Float64Array, look: FaceLook, seed: number, width
     const phi = (Math.PI * k) / 24, c = Math.cos(phi), s = 1.25 * iod * Math.sin(phi);
     forehead.push(mx + c * ax + s * uy, my + c * ay - s * ux);
   }
-  paint(img, width, fillPolygon([...jaw, ...forehead], width, height), look.skin);
+  paint(img, width, fillPolygon(masks, [...jaw, ...forehead], width, height), look.skin);
 
   const outerLips = spline(run(48, 60), true), innerLips = spline(run(60, 68), true);
-  paint(img, width, fillPolygon(outerLips, width, height), look.lips);
-  paint(img, width, fillPolygon(innerLips, width, height), look.ink);
+  paint(img, width, fillPolygon(masks, outerLips, width, height), look.lips);
+  paint(img, width, fillPolygon(masks, innerLips, width, height), look.ink);
   for (const from of [36, 42]) {
     const eye = spline(run(from, from + 6), true);
-    const white = fillPolygon(eye, width, height);
+    const white = fillPolygon(masks, eye, width, height);
     paint(img, width, white, Math.min(250, look.skin + 30));
     const [a, b] = [P(from), P(from + 3)];
     const ew = Math.hypot(b[0] - a[0], b[1] - a[1]), [cx, cy] = centre(from);
@@ -418,14 +299,14 @@ export function renderFace(lm: Float64Array, look: FaceLook, seed: number, width
       const phi = (2 * Math.PI * k) / 20;
       pupil.push(cx + look.gaze * ew * ux + 0.2 * ew * Math.cos(phi), cy + look.gaze * ew * uy + 0.2 * ew * Math.sin(phi));
     }
-    paint(img, width, fillPolygon(pupil, width, height), look.ink, white);
+    paint(img, width, fillPolygon(masks, pupil, width, height), look.ink, white);
   }
 
   const strokes: [from: number, to: number, closed: boolean, lineWidth: number][] = [
     [0, 17, false, line], [17, 22, false, look.browWidth * iod], [22, 27, false, look.browWidth * iod],
     [27, 31, false, line], [31, 36, false, line], [36, 42, true, line], [42, 48, true, line], [48, 60, true, line], [60, 68, true, line],
   ];
-  for (const [from, to, closed, w] of strokes) paint(img, width, strokePolyline(spline(run(from, to), closed), w, width, height), look.ink);
+  for (const [from, to, closed, w] of strokes) paint(img, width, strokePolyline(masks, spline(run(from, to), closed), w, width, height), look.ink);
 
   addNoise(img, look.noise, hashSeed(seed, 2));
   return { width, height, data: new Uint8Array(img.buffer) };

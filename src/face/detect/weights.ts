@@ -5,7 +5,7 @@
 // Also the two layer forms both nets are made of (src/common/convLayer.ts, src/common/depthwiseSeparableConv.ts)
 // and TF's "SAME" padding rule.
 
-import { f16ToFloat32Array } from '../../graph/float16.js';
+import { f16ToFloat32Array } from '../../safetensors/float16.js';
 import { conv2d } from '../../graph/ops/index.js';
 import { Tensor, numel } from '../../graph/tensor.js';
 
