@@ -8,7 +8,8 @@ import { repoRoot } from './fixtures.js';
 import { buildCache, cachedBatch, cachedFace, ensureCache, readCache, serializeCache, writeCache, type FaceCache } from '../src/data/cache.js';
 import { readDataset, type Dataset } from '../src/data/datasets/index.js';
 import { UserError } from '../src/errors.js';
-import { readSafetensorsFile, toFloat64 } from '../src/graph/safetensors.js';
+import { toFloat64 } from '../src/safetensors/entry.js';
+import { readSafetensorsFile } from '../src/safetensors/file.js';
 import { fixtureDir } from './fixtures.js';
 import { assertClose } from './util.js';
 

@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { fillPolygon, MaskArena, paint, strokePolyline, type Mask } from '../src/draw/polygon.js';
 
