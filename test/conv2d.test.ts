@@ -4,7 +4,8 @@ import { assertClose, randn, rng, setupGpu, withMaxTiles } from './util.js';
 import { gpu } from '../src/kernels/context.js';
 import { numel, Tensor } from '../src/graph/tensor.js';
 import { backward } from '../src/graph/tape.js';
-import { conv2d, reference, type Conv2dOptions } from '../src/graph/ops/conv2d.js';
+import { conv2d, type Conv2dOptions } from '../src/graph/ops/conv2d.js';
+import * as reference from '../src/reference/conv2d.js';
 
 test.before(async () => {
   await setupGpu();
