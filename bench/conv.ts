@@ -4,8 +4,10 @@
 
 import { closeGpu, gpu, initGpu } from '../src/kernels/context.js';
 import { Tensor } from '../src/graph/tensor.js';
-import { convForward, convGeometry, generalWeightGrad, pointwiseWeightGrad, weightGrad } from '../src/graph/ops/conv2d.js';
-import { transposedConv, transposedGeometry } from '../src/graph/ops/conv_transpose2d.js';
+import { convGeometry, transposedGeometry } from '../src/kernels/conv_geometry.js';
+import { convForward } from '../src/kernels/launchers/conv2d.js';
+import { transposedConv } from '../src/kernels/launchers/conv_transpose2d.js';
+import { generalWeightGrad, pointwiseWeightGrad, weightGrad } from '../src/kernels/launchers/conv_wgrad.js';
 
 interface Shape {
   name: string;

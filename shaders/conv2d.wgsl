@@ -8,63 +8,44 @@
 //              vec4 columns of HW (HW % 4 == 0). Tile: TM rows × TV vec4 columns.
 // Also conv_transpose2d's dX (a conv2d forward of dY with the same weight tensor).
 
+#include conv_common
+
 override WG: u32 = 64;
-override TC: u32 = 4;   // ≤ MAX_T
-override TW: u32 = 4;   // ≤ MAX_T
 override TM: u32 = 4;   // ≤ MAX_T
 override TV: u32 = 2;   // ≤ MAX_V
 
-// Register tiles are fixed-size arrays; the loops run to the override sizes, which are constants by the
-// time the pipeline is compiled, so they unroll and the arrays live in registers.
-const MAX_T: u32 = 8u;
 const MAX_V: u32 = 4u;
-
-struct Params {
-  n: u32, cin: u32, h: u32, w: u32,
-  cout: u32, ho: u32, wo: u32, groups: u32,
-  kh: u32, kw: u32, sh: u32, sw: u32,
-  pt: i32, pl: i32, cblocks: u32, wblocks: u32,
-  has_bias: u32,
-}
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> wt: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;   // bound to wt and unused without has_bias
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  var id = flat_id(gid, nwg, WG);
-  let wb = id % p.wblocks; id /= p.wblocks;
-  let oy = id % p.ho; id /= p.ho;
-  let cb = id % p.cblocks; id /= p.cblocks;
-  let g = id % p.groups;
-  let n = id / p.groups;
-  if (n >= p.n) { return; }
+  let id = flat_id(gid, nwg, WG);
+  let wb = id % p.wblocks;
+  let row = out_row(id / p.wblocks);
+  if (row.n >= p.n) { return; }
 
   let cin_g = p.cin / p.groups;
   let cout_g = p.cout / p.groups;
   let ksize = p.kh * p.kw;
   let ox0 = wb * TW;
-  let co0 = g * cout_g + cb * TC;
+  let co0 = row.g * cout_g + row.cb * TC;
   // Channels past the group's end compute on a clamped weight row and are not stored.
   var wrow: array<u32, MAX_T>;
   for (var c = 0u; c < TC; c++) {
-    wrow[c] = (g * cout_g + min(cb * TC + c, cout_g - 1u)) * cin_g * ksize;
+    wrow[c] = (row.g * cout_g + min(row.cb * TC + c, cout_g - 1u)) * cin_g * ksize;
   }
   var acc: array<array<f32, MAX_T>, MAX_T>;
   if (p.has_bias != 0u) {
     for (var c = 0u; c < TC; c++) {
-      let b = bias[g * cout_g + min(cb * TC + c, cout_g - 1u)];
+      let b = bias[row.g * cout_g + min(row.cb * TC + c, cout_g - 1u)];
       for (var j = 0u; j < TW; j++) { acc[c][j] = b; }
     }
   }
 
-  let iy0 = i32(oy * p.sh) - p.pt;
+  let iy0 = i32(row.oy * p.sh) - p.pt;
   let ix0 = i32(ox0 * p.sw) - p.pl;
   let iw = i32(p.w);
   for (var ci = 0u; ci < cin_g; ci++) {
-    let xc = (n * p.cin + g * cin_g + ci) * p.h * p.w;
+    let xc = (row.n * p.cin + row.g * cin_g + ci) * p.h * p.w;
     let wc = ci * ksize;
     for (var ky = 0u; ky < p.kh; ky++) {
       let iy = iy0 + i32(ky);
@@ -86,8 +67,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   }
 
   for (var c = 0u; c < TC; c++) {
-    if (cb * TC + c >= cout_g) { break; }
-    let yr = ((n * p.cout + co0 + c) * p.ho + oy) * p.wo;
+    if (row.cb * TC + c >= cout_g) { break; }
+    let yr = ((row.n * p.cout + co0 + c) * p.ho + row.oy) * p.wo;
     for (var j = 0u; j < TW; j++) {
       if (ox0 + j < p.wo) { y[yr + ox0 + j] = act(acc[c][j]); }
     }

@@ -7,35 +7,17 @@
 // (kx ≡ r + pl mod sw) and read consecutive input columns, so each invocation computes a register tile of
 // TC output channels × TW columns of one phase (ox = r + (q0 + j)·sw) of one output row.
 
+#include conv_common
+
 override WG: u32 = 64;
-override TC: u32 = 4;   // ≤ MAX_T
-override TW: u32 = 4;   // ≤ MAX_T
-
-const MAX_T: u32 = 8u;
-
-struct Params {
-  n: u32, cin: u32, h: u32, w: u32,
-  cout: u32, ho: u32, wo: u32, groups: u32,
-  kh: u32, kw: u32, sh: u32, sw: u32,
-  pt: i32, pl: i32, cblocks: u32, qblocks: u32,
-  has_bias: u32,
-}
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> wt: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;   // bound to wt and unused without has_bias
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   var id = flat_id(gid, nwg, WG);
-  let qb = id % p.qblocks; id /= p.qblocks;
-  let r = id % p.sw; id /= p.sw;
-  let oy = id % p.ho; id /= p.ho;
-  let cb = id % p.cblocks; id /= p.cblocks;
-  let g = id % p.groups;
-  let n = id / p.groups;
-  if (n >= p.n) { return; }
+  let qb = id % p.wblocks; id /= p.wblocks;
+  let r = id % p.sw;
+  let row = out_row(id / p.sw);
+  if (row.n >= p.n) { return; }
 
   let cin_g = p.cin / p.groups;
   let cout_g = p.cout / p.groups;
@@ -45,23 +27,23 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   var wcol: array<u32, MAX_T>;
   var acc: array<array<f32, MAX_T>, MAX_T>;
   for (var c = 0u; c < TC; c++) {
-    let co = min(cb * TC + c, cout_g - 1u);
+    let co = min(row.cb * TC + c, cout_g - 1u);
     wcol[c] = co * ksize;
     if (p.has_bias != 0u) {
-      let b = bias[g * cout_g + co];
+      let b = bias[row.g * cout_g + co];
       for (var j = 0u; j < TW; j++) { acc[c][j] = b; }
     }
   }
 
   // First taps of this row and phase: ky ≡ oy + pt (mod sh), kx ≡ r + pl (mod sw).
-  let ky0 = u32(i32(oy) + p.pt) % p.sh;
+  let ky0 = u32(i32(row.oy) + p.pt) % p.sh;
   let kx0 = u32(i32(r) + p.pl) % p.sw;
   let iw = i32(p.w);
   for (var ci = 0u; ci < cin_g; ci++) {
-    let xc = (n * p.cin + g * cin_g + ci) * p.h * p.w;
-    let wc = (g * cin_g + ci) * cout_g * ksize;
+    let xc = (row.n * p.cin + row.g * cin_g + ci) * p.h * p.w;
+    let wc = (row.g * cin_g + ci) * cout_g * ksize;
     for (var ky = ky0; ky < p.kh; ky += p.sh) {
-      let iy = (i32(oy) + p.pt - i32(ky)) / i32(p.sh);   // exact division
+      let iy = (i32(row.oy) + p.pt - i32(ky)) / i32(p.sh);   // exact division
       if (iy < 0 || iy >= i32(p.h)) { continue; }
       let xr = xc + u32(iy) * p.w;
       for (var kx = kx0; kx < p.kw; kx += p.sw) {
@@ -81,8 +63,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   }
 
   for (var c = 0u; c < TC; c++) {
-    if (cb * TC + c >= cout_g) { break; }
-    let yr = ((n * p.cout + g * cout_g + cb * TC + c) * p.ho + oy) * p.wo;
+    if (row.cb * TC + c >= cout_g) { break; }
+    let yr = ((row.n * p.cout + row.g * cout_g + row.cb * TC + c) * p.ho + row.oy) * p.wo;
     for (var j = 0u; j < TW; j++) {
       let ox = r + (q0 + j) * p.sw;
       if (ox < p.wo) { y[yr + ox] = acc[c][j]; }

@@ -1,10 +1,11 @@
 import { test } from './harness.js';
 import * as assert from 'uvu/assert';
-import { assertClose, randn, rng, setupGpu, withMaxTiles } from './util.js';
+import { checkOp, randn, rng, setupGpu, withMaxTiles, type OpInput } from './util.js';
 import { gpu } from '../src/kernels/context.js';
 import { numel, Tensor } from '../src/graph/tensor.js';
 import { backward } from '../src/graph/tape.js';
-import { conv2d, reference, type Conv2dOptions } from '../src/graph/ops/conv2d.js';
+import { conv2d, type Conv2dOptions } from '../src/graph/ops/conv2d.js';
+import * as reference from '../src/reference/conv2d.js';
 
 test.before(async () => {
   await setupGpu();
@@ -21,35 +22,46 @@ interface Case {
   bias: boolean;
 }
 
-/** Runs conv2d forward and backward on random data and checks y, dx, dw, db against the float64 reference. */
-async function check(c: Case, seed: number): Promise<{ y: Float32Array; dw: Float32Array }> {
+/** A case's random x, w, b (inputs wanting gradients) and seed g for y, with the float64 reference's results. */
+function data(c: Case, seed: number) {
   const r = rng(seed);
   const groups = c.opts.groups ?? 1;
   const wShape = [c.cout, c.x[1] / groups, ...c.k];
-  const xd = randn(r, numel(c.x));
-  const wd = randn(r, numel(wShape), 1 / Math.sqrt(numel(wShape.slice(1))));
-  const bd = c.bias ? randn(r, c.cout, 0.1) : null;
-  const x = Tensor.from(xd, c.x);
-  const w = Tensor.from(wd, wShape);
-  const b = bd ? Tensor.from(bd, [c.cout]) : null;
-  for (const t of [x, w, b]) if (t) t.requiresGrad = true;
+  const inputs: OpInput[] = [
+    { data: randn(r, numel(c.x)), shape: c.x, grad: true },
+    { data: randn(r, numel(wShape), 1 / Math.sqrt(numel(wShape.slice(1)))), shape: wShape, grad: true },
+  ];
+  if (c.bias) inputs.push({ data: randn(r, c.cout, 0.1), shape: [c.cout], grad: true });
+  const [x, w, b] = inputs.map((i) => i.data);
+  const ref = reference.conv2d(x!, c.x, w!, wShape, b ?? null, c.opts);
+  const g = randn(r, ref.y.length);
+  const rb = reference.conv2dBackward(x!, c.x, w!, wShape, g, c.opts);
+  return { inputs, ref, g, grads: [rb.dx, rb.dw, rb.db] };
+}
 
-  const y = conv2d(x, w, b, c.opts);
-  const ref = reference.conv2d(xd, c.x, wd, wShape, bd, c.opts);
-  assert.equal(y.shape, ref.shape, 'output shape');
-  const yv = await y.readF32();
-  assertClose(yv, ref.y, RTOL, ATOL, 'y');
+const forward = (c: Case) => ([x, w, b]: Tensor[]) => conv2d(x!, w!, b ?? null, c.opts);
 
-  const gd = randn(r, y.size);
-  const g = Tensor.from(gd, y.shape);
-  backward(y, g);
-  const rb = reference.conv2dBackward(xd, c.x, wd, wShape, gd, c.opts);
-  assertClose(await x.grad!.readF32(), rb.dx, RTOL, ATOL, 'dx');
-  const dw = await w.grad!.readF32();
-  assertClose(dw, rb.dw, RTOL, ATOL, 'dw');
-  if (b) assertClose(await b.grad!.readF32(), rb.db, RTOL, ATOL, 'db');
-  for (const t of [x, w, b, y, g, x.grad, w.grad, b?.grad]) t?.dispose();
-  return { y: yv, dw };
+/** conv2d forward and backward on random data: y's shape, and y, dx, dw, db against the float64 reference. */
+async function check(c: Case, seed: number): Promise<void> {
+  const { inputs, ref, g, grads } = data(c, seed);
+  await checkOp('conv2d', inputs, (xs) => {
+    const y = forward(c)(xs);
+    assert.equal(y.shape, ref.shape, 'output shape');
+    return y;
+  }, { y: ref.y, g, grads }, RTOL, ATOL, ['dx', 'dw', 'db']);
+}
+
+/** y and dw of one run on a case's data, for comparing runs bit for bit. */
+async function run(c: Case, seed: number): Promise<{ y: Float32Array; dw: Float32Array }> {
+  const { inputs, g } = data(c, seed);
+  const xs = inputs.map((i) => Tensor.from(i.data, i.shape));
+  xs[1]!.requiresGrad = true;
+  const y = forward(c)(xs);
+  const gt = Tensor.from(g, y.shape);
+  backward(y, gt);
+  const out = { y: await y.readF32(), dw: await xs[1]!.grad!.readF32() };
+  for (const t of [...xs, y, gt, xs[1]!.grad]) t?.dispose();
+  return out;
 }
 
 const k = (n: number): [number, number] => [n, n];
@@ -103,8 +115,9 @@ for (const [name, c] of Object.entries(cases)) {
 }
 
 async function deterministic(c: Case): Promise<void> {
-  const a = await check(c, 100);
-  const b = await check(c, 100);
+  await check(c, 100);
+  const a = await run(c, 100);
+  const b = await run(c, 100);
   assert.ok(a.y.every((v, i) => Object.is(v, b.y[i])), 'y bitwise equal');
   assert.ok(a.dw.every((v, i) => Object.is(v, b.dw[i])), 'dw bitwise equal');
 }

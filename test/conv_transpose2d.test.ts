@@ -1,9 +1,9 @@
 import { test } from './harness.js';
 import * as assert from 'uvu/assert';
-import { assertClose, randn, rng, setupGpu, withMaxTiles } from './util.js';
-import { numel, Tensor } from '../src/graph/tensor.js';
-import { backward } from '../src/graph/tape.js';
-import { convTranspose2d, reference, type ConvTranspose2dOptions } from '../src/graph/ops/conv_transpose2d.js';
+import { checkOp, randn, rng, setupGpu, withMaxTiles, type OpInput } from './util.js';
+import { numel } from '../src/graph/tensor.js';
+import { convTranspose2d, type ConvTranspose2dOptions } from '../src/graph/ops/conv_transpose2d.js';
+import * as reference from '../src/reference/conv_transpose2d.js';
 
 test.before(async () => {
   await setupGpu();
@@ -32,34 +32,28 @@ const cases: Record<string, Case> = {
   'k3 stride [2, 1], padding [0, 1], groups 2': { x: [3, 6, 4, 5], coutG: 2, k: [3, 3], opts: { stride: [2, 1], padding: [0, 1], groups: 2 }, bias: true, out: [9, 5] },
 };
 
-/** Runs convTranspose2d forward and backward on random data and checks y, dx, dw, db against the float64 reference. */
+/** convTranspose2d forward and backward on random data: y's shape, and y, dx, dw, db against the float64 reference. */
 async function check(c: Case, seed: number): Promise<void> {
   const r = rng(seed);
   const groups = c.opts.groups ?? 1;
   const cout = c.coutG * groups;
   const wShape = [c.x[1], c.coutG, ...c.k];
-  const xd = randn(r, numel(c.x));
-  const wd = randn(r, numel(wShape), 1 / Math.sqrt(numel(wShape.slice(1))));
-  const bd = c.bias ? randn(r, cout, 0.1) : null;
-  const x = Tensor.from(xd, c.x);
-  const w = Tensor.from(wd, wShape);
-  const b = bd ? Tensor.from(bd, [cout]) : null;
-  for (const t of [x, w, b]) if (t) t.requiresGrad = true;
-
-  const y = convTranspose2d(x, w, b, c.opts);
-  const ref = reference.convTranspose2d(xd, c.x, wd, wShape, bd, c.opts);
-  assert.equal(y.shape, [c.x[0], cout, ...c.out], 'output shape');
-  assert.equal(ref.shape, [c.x[0], cout, ...c.out], 'reference shape');
-  assertClose(await y.readF32(), ref.y, RTOL, ATOL, 'y');
-
-  const gd = randn(r, y.size);
-  const g = Tensor.from(gd, y.shape);
-  backward(y, g);
-  const rb = reference.convTranspose2dBackward(xd, c.x, wd, wShape, gd, c.opts);
-  assertClose(await x.grad!.readF32(), rb.dx, RTOL, ATOL, 'dx');
-  assertClose(await w.grad!.readF32(), rb.dw, RTOL, ATOL, 'dw');
-  if (b) assertClose(await b.grad!.readF32(), rb.db, RTOL, ATOL, 'db');
-  for (const t of [x, w, b, y, g, x.grad, w.grad, b?.grad]) t?.dispose();
+  const inputs: OpInput[] = [
+    { data: randn(r, numel(c.x)), shape: c.x, grad: true },
+    { data: randn(r, numel(wShape), 1 / Math.sqrt(numel(wShape.slice(1)))), shape: wShape, grad: true },
+  ];
+  if (c.bias) inputs.push({ data: randn(r, cout, 0.1), shape: [cout], grad: true });
+  const [xd, wd, bd] = inputs.map((i) => i.data);
+  const shape = [c.x[0], cout, ...c.out];
+  const ref = reference.convTranspose2d(xd!, c.x, wd!, wShape, bd ?? null, c.opts);
+  assert.equal(ref.shape, shape, 'reference shape');
+  const g = randn(r, ref.y.length);
+  const rb = reference.convTranspose2dBackward(xd!, c.x, wd!, wShape, g, c.opts);
+  await checkOp('convTranspose2d', inputs, ([x, w, b]) => {
+    const y = convTranspose2d(x!, w!, b ?? null, c.opts);
+    assert.equal(y.shape, shape, 'output shape');
+    return y;
+  }, { y: ref.y, g, grads: [rb.dx, rb.dw, rb.db] }, RTOL, ATOL, ['dx', 'dw', 'db']);
 }
 
 // Both strides' phases, partial tiles and groups (the largest tiles compile slowly on a software adapter).

@@ -7,11 +7,12 @@ import * as assert from 'uvu/assert';
 import { conv2d, type Conv2dOptions } from '../src/graph/ops/index.js';
 import { foldBatchNorm } from '../src/graph/ops/batch_norm2d.js';
 import * as bnRef from '../src/reference/batch_norm2d.js';
-import { reference as convRef, type FusedActivation } from '../src/graph/ops/conv2d.js';
+import type { FusedActivation } from '../src/kernels/activation.js';
+import * as convRef from '../src/reference/conv2d.js';
 import { clearTape, noGrad } from '../src/graph/tape.js';
-import { Tensor, scope } from '../src/graph/tensor.js';
+import { numel, Tensor } from '../src/graph/tensor.js';
 import { OAENet } from '../src/model/oaenet.js';
-import { assertClose, randTensor, randn, rng, setupGpu } from './util.js';
+import { assertClose, checkOp, randTensor, randn, rng, setupGpu, type OpInput } from './util.js';
 
 const cases: { what: string; x: number[]; w: number[]; opts: Conv2dOptions; bias: boolean; act?: FusedActivation }[] = [
   { what: 'pointwise 1×1', x: [2, 6, 4, 6], w: [5, 6, 1, 1], opts: {}, bias: false, act: 'relu6' },
@@ -26,24 +27,22 @@ test('conv → eval BN → activation as one kernel matches the float64 referenc
   const r = rng(11);
   for (const c of cases) {
     const cout = c.w[0]!;
-    const x = randTensor(r, c.x), w = randTensor(r, c.w, 0.5);
-    const b = c.bias ? randTensor(r, [cout]) : null;
-    const gamma = Tensor.from(Array.from({ length: cout }, () => 0.5 + r()), [cout]);
-    const beta = randTensor(r, [cout]);
-    const mean = randTensor(r, [cout], 0.3);
-    const variance = Tensor.from(Array.from({ length: cout }, () => 0.2 + 2 * r()), [cout]);
-    const y = noGrad(() => scope(() => {
-      const [wf, bf] = foldBatchNorm(w, b, gamma, beta, mean, variance);
-      return conv2d(x, wf, bf, { ...c.opts, ...(c.act ? { activation: c.act } : {}) });
-    }));
-    const host = async (t: Tensor | null): Promise<Float32Array | null> => (t ? t.readF32() : null);
-    const [xs, ws, bs, gs, bes, ms, vs] = await Promise.all([x, w, b, gamma, beta, mean, variance].map(host));
-    const conv = convRef.conv2d(xs!, c.x, ws!, c.w, bs, c.opts);
-    const bn = bnRef.batchNorm2d(conv.y, conv.shape, gs!, bes!, ms!, vs!, { training: false });
+    const x: OpInput = { data: randn(r, numel(c.x)), shape: c.x };
+    const w: OpInput = { data: randn(r, numel(c.w), 0.5), shape: c.w };
+    const b: OpInput | null = c.bias ? { data: randn(r, cout), shape: [cout] } : null;
+    const gamma: OpInput = { data: Float32Array.from({ length: cout }, () => 0.5 + r()), shape: [cout] };
+    const beta: OpInput = { data: randn(r, cout), shape: [cout] };
+    const mean: OpInput = { data: randn(r, cout, 0.3), shape: [cout] };
+    const variance: OpInput = { data: Float32Array.from({ length: cout }, () => 0.2 + 2 * r()), shape: [cout] };
+    const conv = convRef.conv2d(x.data, c.x, w.data, c.w, b?.data ?? null, c.opts);
+    const bn = bnRef.batchNorm2d(conv.y, conv.shape, gamma.data, beta.data, mean.data, variance.data, { training: false });
     const want = bn.y.map((v) => (c.act === 'relu6' ? Math.min(Math.max(v, 0), 6) : c.act === 'relu' ? Math.max(v, 0) : v));
     if (c.act) assert.ok(want.some((v) => v === 0) && want.some((v) => v > 0), `${c.what}: the activation clips some values`);
-    assertClose(await y.readF32(), want, 1e-5, 1e-5, c.what);
-    for (const t of [x, w, b, gamma, beta, mean, variance, y]) t?.dispose();
+    const inputs = [x, w, gamma, beta, mean, variance, ...(b ? [b] : [])];
+    await checkOp(c.what, inputs, ([xt, wt, gt, bet, mt, vt, bt]) => noGrad(() => {
+      const [wf, bf] = foldBatchNorm(wt!, bt ?? null, gt!, bet!, mt!, vt!);
+      return conv2d(xt!, wf, bf, { ...c.opts, ...(c.act ? { activation: c.act } : {}) });
+    }), { y: want }, 1e-5, 1e-5);
   }
 });
 

@@ -75,6 +75,7 @@ export function encodeParams<P extends Record<string, ParamType>>(k: Kernel<P>, 
   const v = values as Record<string, number | readonly [number, number]>;
   let end = 0;
   for (const f of fields) {
+    words.fill(0, end, f.word); // alignment padding
     const x = v[f.name];
     if (x === undefined) throw new Error(`${kernelName(k)}: param ${f.name} is missing`);
     if (f.type === 'vec2u') {
