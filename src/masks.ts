@@ -16,17 +16,17 @@ import { readFloat64 } from './face/mask/correlate.js';
 import { packFaces, weightedMask } from './face/mask/mask.js';
 import { LANDMARKS } from './face/mask/reference.js';
 import { buildCache, cachedFace, type FaceCache } from './data/cache.js';
-import { parseFlags, type FlagSpec } from './cli/flags.js';
+import { parseFlags, type FlagTable } from './cli/flags.js';
 import { DATASET_NAMES, readDataset, type Dataset } from './data/datasets/index.js';
 import { UserError, reason, runCli, userError } from './errors.js';
 import { CLASS_NAMES } from './data/labels.js';
 
-const FLAGS: Record<string, FlagSpec> = {
+const FLAGS = {
   dataset: { type: 'string', help: `dataset format: ${DATASET_NAMES.join(', ')}` },
   'data-dir': { type: 'string', help: 'dataset folder (or list/CSV file); not needed for synthetic' },
   out: { type: 'string', help: 'folder for the PNGs' },
   limit: { type: 'int', help: 'faces to draw, spread evenly over the dataset', default: 12 },
-};
+} satisfies FlagTable;
 
 /** Faces per GPU mask batch. */
 const BATCH = 8;
@@ -74,10 +74,7 @@ async function writeOverlays(cache: FaceCache, ds: Dataset, out: string): Promis
 
 async function main(): Promise<void> {
   const f = parseFlags(process.argv.slice(2), FLAGS, 'masks.js');
-  const dataset = f.dataset as string | undefined;
-  const dataDir = f['data-dir'] as string | undefined;
-  const outFlag = f.out as string | undefined;
-  const limit = f.limit as number;
+  const { dataset, 'data-dir': dataDir, out: outFlag, limit } = f;
   if (!dataset || !outFlag) throw new UserError('masks.js: --dataset NAME and --out DIR are required (e.g. --dataset ckplus --data-dir data/ckplus --out masks)');
   if (dataDir === undefined && dataset !== 'synthetic') throw new UserError(`masks.js: --data-dir is required for --dataset ${dataset}`);
   if (limit < 1) throw new UserError(`masks.js: --limit ${limit}: pass a positive number of faces`);

@@ -1,25 +1,40 @@
 // Command-line flags: `--name value` or `--name=value`, checked against a table of known flags, so a
-// typo or a bad number is one line naming the flag and the fix rather than a silent default.
+// typo or a bad number is one line naming the flag and the fix rather than a silent default. The
+// parsed result's type follows from the table (declared with `satisfies FlagTable`, which keeps each
+// flag's literal type): a flag's type gives its value's, a default makes it always present, and a
+// bool is false unless passed.
 
 import { UserError } from '../errors.js';
 
-export interface FlagSpec {
-  /** 'string' | 'int' | 'number' | 'bool' */
-  type: 'string' | 'int' | 'number' | 'bool';
-  help: string;
-  default?: string | number | boolean;
+export type FlagSpec =
+  | { type: 'string'; help: string; default?: string }
+  | { type: 'int' | 'number'; help: string; default?: number }
+  | { type: 'bool'; help: string };
+
+export type FlagTable = Readonly<Record<string, FlagSpec>>;
+
+interface FlagValueOfType {
+  string: string;
+  int: number;
+  number: number;
+  bool: boolean;
 }
 
-export type Flags = Record<string, string | number | boolean | undefined>;
+type FlagValue<S extends FlagSpec> = S extends { type: 'bool' } | { default: string | number }
+  ? FlagValueOfType[S['type']]
+  : FlagValueOfType[S['type']] | undefined;
 
-export function usage(command: string, specs: Record<string, FlagSpec>): string {
-  const rows = Object.entries(specs).map(([k, s]) => `  --${k}${s.type === 'bool' ? '' : ' ' + s.type.toUpperCase()}`.padEnd(30) + s.help + (s.default !== undefined ? ` (default ${s.default})` : ''));
+/** The parsed flags of a table, keyed by flag name. */
+export type Flags<T extends FlagTable> = { -readonly [K in keyof T]: FlagValue<T[K]> };
+
+export function usage(command: string, specs: FlagTable): string {
+  const rows = Object.entries(specs).map(([k, s]) => `  --${k}${s.type === 'bool' ? '' : ' ' + s.type.toUpperCase()}`.padEnd(30) + s.help + ('default' in s && s.default !== undefined ? ` (default ${s.default})` : ''));
   return `usage: ${command} [flags]\n${rows.join('\n')}`;
 }
 
-export function parseFlags(argv: readonly string[], specs: Record<string, FlagSpec>, command: string): Flags {
-  const out: Flags = {};
-  for (const [k, s] of Object.entries(specs)) out[k] = s.default;
+export function parseFlags<T extends FlagTable>(argv: readonly string[], specs: T, command: string): Flags<T> {
+  const out: Record<string, string | number | boolean | undefined> = {};
+  for (const [k, s] of Object.entries(specs)) out[k] = s.type === 'bool' ? false : s.default;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') {
@@ -46,5 +61,6 @@ export function parseFlags(argv: readonly string[], specs: Record<string, FlagSp
       out[name] = v;
     }
   }
-  return out;
+  // Every key of the table is set above, each with a value of its spec's type.
+  return out as Flags<T>;
 }

@@ -1,5 +1,5 @@
-// The text report of an evaluation: accuracy, per-class recall, and the confusion matrix in counts and
-// row percentages.
+// The report of an evaluation: as text, accuracy, per-class recall, and the confusion matrix in counts
+// and row percentages; as JSON, the same numbers with the class names.
 
 import { CLASS_NAMES } from '../data/labels.js';
 import type { Metrics } from '../training/metrics.js';
@@ -19,4 +19,9 @@ export function report(m: Metrics): string {
     lines.push(CLASS_NAMES[k]!.padEnd(17) + row.map((v) => (total ? ((100 * v) / total).toFixed(0) + '%' : '–').padStart(w)).join(''));
   });
   return lines.join('\n');
+}
+
+/** The metrics file of an evaluation (NaN recall, of a class with no faces, is written as null). */
+export function metricsJson(m: Metrics): string {
+  return JSON.stringify({ accuracy: m.accuracy, recall: m.recall, confusion: m.confusion, classes: CLASS_NAMES }, null, 2);
 }

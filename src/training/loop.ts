@@ -18,10 +18,11 @@ import { oaenetObjective, type ObjectiveWeights } from './objective.js';
 import type { SGD } from './optim/sgd.js';
 import { confusionPng, curvesPng } from '../cli/plots.js';
 import type { ReduceLROnPlateau } from './schedule.js';
-import { trainStateBytes, type LoopState } from './train_state.js';
+import { lastCheckpointPath, trainStateBytes, type LoopState } from './train_state.js';
 import { WriteBehind } from './write_behind.js';
 
-export interface LoopOptions {
+/** A run's settings: its length, batches, seeds, folder and loss weights. */
+export interface LoopSettings {
   epochs: number;
   batchSize: number;
   imageSize: number;
@@ -29,7 +30,24 @@ export interface LoopOptions {
   out: string;
   weights: ObjectiveWeights;
   /** Stop after this many steps in total (tests); the run saves and can be resumed. */
-  maxSteps?: number;
+  maxSteps?: number | undefined;
+}
+
+/**
+ * What trainLoop works on: the model, its optimizer and schedule, where the run stands, the data, the
+ * settings, and how it reports and is stopped.
+ */
+export interface TrainLoopOptions extends LoopSettings {
+  model: OAENet;
+  opt: SGD;
+  plateau: ReduceLROnPlateau;
+  /** Advanced in place, so that a stopped run is saved where it stands. */
+  state: LoopState;
+  cache: FaceCache;
+  split: { train: number[]; val: number[] };
+  progress: Progress;
+  /** Asked before each step; true saves the run and stops it. */
+  stopRequested: () => boolean;
 }
 
 export interface Progress {
@@ -41,7 +59,7 @@ export interface Progress {
 const fmtTime = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
 
 /** Loss and predictions over a set in eval mode (batches of `batchSize`). */
-export async function evaluate(model: OAENet, cache: FaceCache, indices: readonly number[], opts: Pick<LoopOptions, 'batchSize' | 'imageSize'>): Promise<Metrics & { loss: number; logits: Float32Array }> {
+export async function evaluate(model: OAENet, cache: FaceCache, indices: readonly number[], opts: Pick<LoopSettings, 'batchSize' | 'imageSize'>): Promise<Metrics & { loss: number; logits: Float32Array }> {
   model.eval();
   const logits = new Float32Array(indices.length * CLASS_NAMES.length);
   let lossSum = 0;
@@ -64,20 +82,11 @@ export async function evaluate(model: OAENet, cache: FaceCache, indices: readonl
   return { ...classificationMetrics(argmaxRows(logits, CLASS_NAMES.length), labels, CLASS_NAMES.length), loss: lossSum / indices.length, logits };
 }
 
-export async function trainLoop(
-  model: OAENet,
-  opt: SGD,
-  plateau: ReduceLROnPlateau,
-  cache: FaceCache,
-  split: { train: number[]; val: number[] },
-  state: LoopState,
-  opts: LoopOptions,
-  progress: Progress,
-  stopRequested: () => boolean,
-): Promise<'done' | 'stopped'> {
+export async function trainLoop(opts: TrainLoopOptions): Promise<'done' | 'stopped'> {
+  const { model, opt, plateau, state, cache, split, progress, stopRequested } = opts;
   const stepsPerEpoch = Math.ceil(split.train.length / opts.batchSize);
   const metricsFile = join(opts.out, 'metrics.jsonl');
-  const lastPath = join(opts.out, 'last.safetensors');
+  const lastPath = lastCheckpointPath(opts.out);
   let stepsThisRun = 0;
   let imagesThisRun = 0;
   const t0 = performance.now();

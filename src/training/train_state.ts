@@ -3,16 +3,16 @@
 // safetensors file written atomically (temp file + rename), so an interrupted write never leaves a
 // broken checkpoint and `--resume` continues exactly where training stopped.
 
+import { join } from 'node:path';
 import type { Entry } from '../safetensors/entry.js';
 import { readSafetensorsFile } from '../safetensors/file.js';
 import { serializeSafetensors } from '../safetensors/format.js';
+import { entryToTensor } from '../safetensors/tensors.js';
 import { OPTIM_PREFIX, loadStateEntries, stateEntries } from '../model/checkpoint.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../graph/tensor.js';
-import { entryToTensor } from '../safetensors/tensors.js';
 import type { SGD } from './optim/sgd.js';
 import { userError } from '../errors.js';
-
 
 export interface EpochRecord {
   epoch: number;
@@ -36,6 +36,9 @@ export interface LoopState {
   /** Options the run was started with (a resumed run checks they still match). */
   config: Record<string, unknown>;
 }
+
+/** The run folder's training checkpoint, rewritten after every epoch and when a run stops. */
+export const lastCheckpointPath = (out: string): string => join(out, 'last.safetensors');
 
 /** The checkpoint's bytes: a snapshot taken now, which may be written later (see WriteBehind). */
 export async function trainStateBytes(model: Module, opt: SGD, state: LoopState): Promise<Uint8Array> {

@@ -1,0 +1,46 @@
+// A model on a dataset (all of it, or one part of its official split): accuracy, per-class recall and
+// the confusion matrix on the console, and as eval_<dataset>_<split>.json and a confusion PNG.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { ensureCache } from '../../data/cache.js';
+import { readDataset } from '../../data/datasets/index.js';
+import { CLASS_NAMES } from '../../data/labels.js';
+import { splitSamples } from '../../data/splits.js';
+import { UserError, userError } from '../../errors.js';
+import type { OAENet } from '../../model/oaenet.js';
+import { evaluate } from '../../training/loop.js';
+import { confusionPng } from '../plots.js';
+import { metricsJson, report } from '../report.js';
+
+export interface DatasetEvalOptions {
+  dataset: string;
+  dataDir: string | undefined;
+  /** all, train, val or test. */
+  split: string;
+  batchSize: number;
+  imageSize: number;
+  /** The checkpoint the model was loaded from; its folder is the default output folder. */
+  modelPath: string;
+  out: string | undefined;
+}
+
+export async function evaluateDataset(model: OAENet, opts: DatasetEvalOptions): Promise<void> {
+  const { dataset, dataDir, split: which, modelPath } = opts;
+  if (dataDir === undefined && dataset !== 'synthetic') throw new UserError(`--data-dir is required with --dataset ${dataset}`);
+  const ds = await readDataset(dataset, dataDir ?? '');
+  const out = resolve(opts.out ?? dirname(modelPath));
+  await mkdir(out, { recursive: true });
+  const { cache } = await ensureCache(join(out, `cache-${dataset}.safetensors`), ds);
+  let indices = cache.samples.map((_, i) => i);
+  if (which !== 'all') {
+    if (which !== 'train' && which !== 'val' && which !== 'test') throw new UserError(`--split ${which}: use all, train, val or test`);
+    indices = splitSamples(cache.samples, {}, ds.path)[which];
+  }
+  if (!indices.length) throw userError(ds.path, `the ${which} split is empty`, 'choose another --split');
+  const m = await evaluate(model, cache, indices, opts);
+  console.log(`${dataset} (${which}, ${indices.length} faces), model ${modelPath}:\n${report(m)}`);
+  await writeFile(join(out, `eval_${dataset}_${which}.json`), metricsJson(m));
+  await confusionPng(join(out, `confusion_${dataset}_${which}.png`), m.confusion, CLASS_NAMES, `${dataset} ${which}, ${indices.length} faces`);
+  console.log(`wrote ${join(out, `confusion_${dataset}_${which}.png`)}`);
+}
