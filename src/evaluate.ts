@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { overlayPng } from './draw/overlay.js';
 import { closeGpu, initGpu } from './kernels/context.js';
-import { FACE_SIZE } from './face/align.js';
+import { FACE_SIZE } from './face/geometry.js';
 import { decodeBgr } from './face/image.js';
 import { FaceLandmarker } from './face/detect/index.js';
 import { readLandmarks } from './face/landmarks.js';

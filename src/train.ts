@@ -10,7 +10,7 @@ import { closeGpu, initGpu } from './kernels/context.js';
 import { loadCheckpoint } from './model/checkpoint.js';
 import { OAENet } from './model/oaenet.js';
 import { ensureCache, readCache, type FaceCache } from './data/cache.js';
-import { FACE_SIZE } from './face/align.js';
+import { FACE_SIZE } from './face/geometry.js';
 import { parseFlags, type FlagSpec } from './cli/flags.js';
 import { DATASET_NAMES, readDataset } from './data/datasets/index.js';
 import { UserError, runCli } from './errors.js';

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { LANDMARKS } from '../face/landmarks.js';
+import { LANDMARKS } from '../face/geometry.js';
 import type { BgrImage } from '../face/image.js';
 import { entryFrom, readSafetensorsFile, serializeSafetensors, toFloat32, toInt32, writeSafetensorsFile, type Entry, type Safetensors } from '../graph/safetensors.js';
 import type { Dataset, OfficialSplit, Sample, SampleMeta } from './datasets/common.js';
