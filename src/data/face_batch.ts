@@ -55,7 +55,7 @@ export function faceBatch(cache: FaceCache, indices: readonly number[], size: nu
   return scope(() => {
     const packed = packFaces(faces);
     let { image, attn, mask } = weightedMask(packed, marks);
-    if (rand) ({ image, attn } = augmentFaces(image, attn, mask, rand));
+    if (rand) ({ image, attn } = augmentFaces(image, mask, rand));
     if (size !== FACE_SIZE) {
       image = resizeBilinear(image, size, size);
       attn = resizeBilinear(attn, size, size);
