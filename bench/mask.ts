@@ -8,11 +8,11 @@ import { closeGpu, gpu, initGpu } from '../src/kernels/context.js';
 import { Tensor, scope } from '../src/graph/tensor.js';
 import { noGrad } from '../src/graph/tape.js';
 import { OAENet } from '../src/model/oaenet.js';
-import { bandTables, correlate } from '../src/face/mask/correlate.js';
+import { bandTables, correlate } from '../src/kernels/launchers/mask_correlate.js';
+import { hogTotals } from '../src/kernels/launchers/mask_histograms.js';
+import { FACE_SIZE as SIZE } from '../src/face/geometry.js';
 import { hogGradients } from '../src/face/mask/gradients.js';
-import { hogTotals } from '../src/face/mask/histograms.js';
 import { packFaces, paint, truncateLandmarks, weightedMask } from '../src/face/mask/mask.js';
-import { SIZE } from '../src/face/mask/reference.js';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const [batch, iterations] = [60, 5].map((d, i) => Number(args[i] ?? d)) as [number, number];

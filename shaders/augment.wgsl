@@ -1,5 +1,5 @@
-// Training augmentation of a batch [N, 3, H, W] of 0–255 values (augment.ts), one pass per stage: geometry (flip,
-// black rectangles), one colour-jitter step, one axis of the Gaussian blur; and the conversions from and to the
+// Training augmentation of a batch [N, 3, H, W] of 0–255 values (augment.ts), one pass per stage: black
+// rectangles, one colour-jitter step, one axis of the Gaussian blur; and the conversions from and to the
 // network's normalised inputs (v/255 − mean)/std. Per-image parameters are a record of
 // `stride` u32 words per image in `rec` (layout in augment.ts); floats in it are bit patterns. Each invocation
 // handles four consecutive pixels of one row, all three channels.
@@ -27,29 +27,28 @@ fn at(img: u32, ch: u32, y: u32, x: u32) -> u32 {
   return ((img * 3u + ch) * p.h + y) * p.w + x;
 }
 
-// Record words 0: flip, 1: rectangle count, then (top, left) per rectangle.
+// Record words 0: rectangle count, then (top, left) per rectangle.
 @group(0) @binding(3) var<storage, read_write> dst: array<f32>;
 
 @compute @workgroup_size(WG)
-fn geometry(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+fn rectangles(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let b = pixel_block(flat_id(gid, nwg, WG));
   if (b.x >= p.n) { return; }
   let base = b.x * p.stride;
-  let flip = rec[base] != 0u;
-  let rects = rec[base + 1u];
+  let rects = rec[base];
   let y = b.y;
   for (var j = 0u; j < 4u; j++) {
     let x = b.z + j;
     if (x >= p.w) { return; }
     var black = false;
     for (var r = 0u; r < rects; r++) {
-      let top = rec[base + 2u + 2u * r];
-      let left = rec[base + 3u + 2u * r];
+      let top = rec[base + 1u + 2u * r];
+      let left = rec[base + 2u + 2u * r];
       black = black || (y >= top && y < top + p.rh && x >= left && x < left + p.rw);
     }
-    let sx = select(x, p.w - 1u - x, flip);
     for (var ch = 0u; ch < 3u; ch++) {
-      dst[at(b.x, ch, y, x)] = select(src[at(b.x, ch, y, sx)], 0.0, black);
+      let i = at(b.x, ch, y, x);
+      dst[i] = select(src[i], 0.0, black);
     }
   }
 }

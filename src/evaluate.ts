@@ -9,7 +9,7 @@ import { parseFlags, type FlagTable } from './cli/flags.js';
 import { DATASET_NAMES } from './data/datasets/index.js';
 import { CLASS_NAMES } from './data/labels.js';
 import { UserError, reason, runCli } from './errors.js';
-import { FACE_SIZE } from './face/align.js';
+import { FACE_SIZE } from './face/geometry.js';
 import { readSafetensorsFile } from './safetensors/file.js';
 import { closeGpu, initGpu } from './kernels/context.js';
 import { checkpointImageSize } from './model/checkpoint.js';

@@ -3,7 +3,10 @@ import * as assert from 'uvu/assert';
 import { assertClose, rng, setupGpu } from './util.js';
 import { Tensor } from '../src/graph/tensor.js';
 import { seededRandom } from '../src/nn/init.js';
-import { augment, augmentFaces, drawAugment, flipLandmarks, gaussianKernel, reference, type AugmentPlan, type ImageAugment } from '../src/data/augment.js';
+import { augment, augmentFaces, drawAugment, gaussianKernel, type AugmentPlan, type ImageAugment } from '../src/data/augment.js';
+import { flipFace } from '../src/data/face_batch.js';
+import { FACE_SIZE } from '../src/face/geometry.js';
+import * as reference from '../src/reference/augment.js';
 
 test.before(async () => {
   await setupGpu();
@@ -18,7 +21,7 @@ function images(seed: number, n: number, h: number, w: number): Float32Array {
   });
 }
 
-const none: ImageAugment = { flip: false, rects: [], jitter: [], sigma: null };
+const none: ImageAugment = { rects: [], jitter: [], sigma: null };
 
 function plan(h: number, w: number, ims: Partial<ImageAugment>[], rect: [number, number] = [15, 25]): AugmentPlan {
   return { height: h, width: w, rect, blurKernel: [5, 9], images: ims.map((im) => ({ ...none, ...im })) };
@@ -34,22 +37,25 @@ async function run(data: Float32Array, p: AugmentPlan): Promise<Float32Array> {
   return out;
 }
 
-test('flip is exact', async () => {
-  const [h, w] = [6, 11];
-  const data = images(1, 3, h, w);
-  const got = await run(data, plan(h, w, [{ flip: true }, {}, { flip: true }]));
-  const want = data.map((_, i) => {
-    const n = Math.floor(i / (3 * h * w));
-    const x = i % w;
-    return n === 1 ? data[i]! : data[i - x + (w - 1 - x)]!;
+test('the training flip mirrors the face and maps landmarks x ← 224 − x', () => {
+  const S = FACE_SIZE;
+  const r = rng(1);
+  const face = Uint8Array.from({ length: S * S * 3 }, () => Math.floor(r() * 256));
+  const marks = Float64Array.from([10, 20, 0.5, 3, 223.25, 100]);
+  const flipped = face.slice();
+  flipFace(flipped, marks);
+  const want = face.map((_, i) => {
+    const x = Math.floor(i / 3) % S;
+    return face[i + 3 * (S - 1 - 2 * x)]!;
   });
-  assert.equal(got, want);
+  assert.equal(flipped, want);
+  assert.equal(Array.from(marks), [214, 20, 223.5, 3, 0.75, 100]);
 });
 
-test('rectangles are exact, after the flip, clipped at the border', async () => {
+test('rectangles are exact, clipped at the border', async () => {
   const [h, w] = [30, 37];
   const data = images(2, 2, h, w);
-  const p = plan(h, w, [{ flip: true, rects: [[3, 4], [10, 9], [20, 30]] }, { rects: [[0, 0]] }]);
+  const p = plan(h, w, [{ rects: [[3, 4], [10, 9], [20, 30]] }, { rects: [[0, 0]] }]);
   assert.equal(await run(data, p), Float32Array.from(reference.augment(data, p)));
   const got = await run(data, p);
   assert.is(got[(h + 29) * w + 36], 0, 'inside the clipped rectangle of image 0');
@@ -96,7 +102,7 @@ test('gaussianKernel is torchvision\'s', () => {
 test('a whole random plan matches the CPU reference', async () => {
   const [h, w] = [40, 43];
   const data = images(6, 5, h, w);
-  const p = drawAugment(seededRandom(9), 5, h, w, { flipP: 0.5, jitterP: 0.8, blurP: 0.6 });
+  const p = drawAugment(seededRandom(9), 5, h, w, { jitterP: 0.8, blurP: 0.6 });
   assertClose(await run(data, p), reference.augment(data, p), 1e-4, 1e-5, 'augment');
 });
 
@@ -113,14 +119,12 @@ test('the same seed gives the same batch, another seed another', async () => {
 test('probability 0 leaves the batch unchanged', async () => {
   const [h, w] = [20, 26];
   const data = images(8, 4, h, w);
-  const p = drawAugment(seededRandom(3), 4, h, w, { flipP: 0, maxRects: 0, jitterP: 0, blurP: 0 });
+  const p = drawAugment(seededRandom(3), 4, h, w, { maxRects: 0, jitterP: 0, blurP: 0 });
   assert.equal(await run(data, p), data);
 });
 
 test('drawAugment draws within the ranges', () => {
   const p = drawAugment(seededRandom(4), 2000, 224, 224);
-  const flips = p.images.filter((im) => im.flip).length;
-  assert.ok(flips > 900 && flips < 1100, `${flips} flips`);
   const counts = [0, 1, 2, 3, 4].map((c) => p.images.filter((im) => im.rects.length === c).length);
   assert.ok(counts.every((c) => c > 300 && c < 500), `rectangle counts ${counts}`);
   for (const im of p.images) {
@@ -134,6 +138,12 @@ test('drawAugment draws within the ranges', () => {
   assert.is(firsts.size, 3, 'every op comes first sometimes');
 });
 
+test('drawAugment skips one draw per image before the rectangles (the flip is drawn on the host)', () => {
+  const draws = [0.3, 0.99, 0.1, 0.2, 0.9, 0.9];
+  const p = drawAugment(() => draws.shift()!, 1, 224, 224, { maxRects: 1, jitterP: 0.5, blurP: 0.5 });
+  assert.equal(p.images[0], { rects: [[19, 39]], jitter: [], sigma: null });
+});
+
 test('augmentFaces: normalised faces in, augmented face and face × mask out, normalised', async () => {
   const [n, h, w] = [3, 24, 31];
   const pixels = images(9, n, h, w).map(Math.round);
@@ -141,17 +151,13 @@ test('augmentFaces: normalised faces in, augmented face and face × mask out, no
   const mask = Float32Array.from({ length: n * h * w }, (_, i) => (i % 7) / 6);
   const image = Tensor.from(pixels.map(norm), [n, 3, h, w]);
   const m = Tensor.from(mask, [n, h, w]);
-  const out = augmentFaces(image, image, m, seededRandom(12), { rect: [5, 8], jitterP: 0.7, blurP: 0.7 });
-  const plan = drawAugment(seededRandom(12), n, h, w, { rect: [5, 8], jitterP: 0.7, blurP: 0.7, flipP: 0 });
+  const out = augmentFaces(image, m, seededRandom(12), { rect: [5, 8], jitterP: 0.7, blurP: 0.7 });
+  const plan = drawAugment(seededRandom(12), n, h, w, { rect: [5, 8], jitterP: 0.7, blurP: 0.7 });
   assert.ok(plan.images.some((im) => im.rects.length) && plan.images.some((im) => im.sigma !== null) && plan.images.some((im) => im.jitter.length));
   const face = reference.augment(pixels, plan);
   assertClose(await out.image.readF32(), Array.from(face, norm), 1e-4, 1e-5, 'image');
   assertClose(await out.attn.readF32(), Array.from(face, (v, i) => norm(v * mask[Math.floor(i / (3 * h * w)) * h * w + (i % (h * w))]!)), 1e-4, 1e-5, 'attn');
   for (const t of [image, m, out.image, out.attn]) t.dispose();
-});
-
-test('flipLandmarks: x ← width − x', () => {
-  assert.equal(Array.from(flipLandmarks([10, 20, 0.5, 3], 224)), [214, 20, 223.5, 3]);
 });
 
 test.run();

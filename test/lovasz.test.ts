@@ -5,8 +5,10 @@ import { gpu } from '../src/kernels/context.js';
 import { Tensor } from '../src/graph/tensor.js';
 import { backward } from '../src/graph/tape.js';
 import { scale } from '../src/graph/ops/elementwise.js';
-import { lovaszSoftmax, reference } from '../src/training/losses/lovasz.js';
-import { sortPairs, sortPairsReference } from '../src/training/losses/sort.js';
+import { lovaszSoftmax } from '../src/training/losses/lovasz.js';
+import * as reference from '../src/reference/lovasz.js';
+import { sortPairs } from '../src/kernels/launchers/sort.js';
+import * as sortReference from '../src/reference/sort.js';
 
 test.before(async () => {
   await setupGpu();
@@ -37,7 +39,7 @@ for (const [rows, n, g] of [[1, 2, 8], [2, 8, 2], [3, 64, 4], [2, 1024, 8], [1, 
       const got = new Uint32Array((await pairs.read()).buffer);
       for (let row = 0; row < rows; row++) {
         const k = keys.slice(row * n, (row + 1) * n);
-        const want = sortPairsReference(k, k.map((_, i) => i));
+        const want = sortReference.sortPairs(k, k.map((_, i) => i));
         const idx = Array.from({ length: n }, (_, i) => got[2 * (row * n + i) + 1]!);
         assert.equal(idx, want, `row ${row}`);
         assert.equal(Array.from({ length: n }, (_, i) => got[2 * (row * n + i)]!), want.map((i) => k[i]!), `keys of row ${row}`);

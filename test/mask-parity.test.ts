@@ -11,7 +11,7 @@ import { toFloat32, toFloat64, toInt32, type Entry } from '../src/safetensors/en
 import { readSafetensorsFile } from '../src/safetensors/file.js';
 import { scope } from '../src/graph/tensor.js';
 import { alignFace, alignment, cropBox, matrixRows, resizeLinear, transformPoints } from '../src/face/align.js';
-import { readFloat64 } from '../src/face/mask/correlate.js';
+import { readFloat64 } from '../src/face/mask/float64.js';
 import { decodeBgr } from '../src/face/image.js';
 import { landmarkFileFor, readLandmarks } from '../src/face/landmarks.js';
 import { packFaces, weightedMask } from '../src/face/mask/mask.js';

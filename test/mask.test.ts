@@ -1,4 +1,4 @@
-// The weighted mask on the GPU against the float64 CPU reference (src/face/mask/reference.ts), bit for bit:
+// The weighted mask on the GPU against the float64 CPU reference (src/reference/mask.ts), bit for bit:
 // every orientation bin of integer gradients in [−255, 255]², histogram totals, the emulated float64
 // correlation and band tables, the mask's landmark rules, the network inputs; plus the landmark
 // parser, OpenCV's rounding helpers and the crop's padding.
@@ -11,16 +11,17 @@ import * as assert from 'uvu/assert';
 import { Tensor, scope } from '../src/graph/tensor.js';
 import { gpu } from '../src/kernels/context.js';
 import { alignment, cropBox, resizeLinear, roundHalfEven, warpAffine } from '../src/face/align.js';
-import { bandTables, correlate, f64Words, readFloat64 } from '../src/face/mask/correlate.js';
+import { bandTables, correlate } from '../src/kernels/launchers/mask_correlate.js';
+import { hogTotals } from '../src/kernels/launchers/mask_histograms.js';
+import { FACE_SIZE as S } from '../src/face/geometry.js';
+import { f64Words, readFloat64 } from '../src/face/mask/float64.js';
 import { hogGradients } from '../src/face/mask/gradients.js';
-import { hogTotals } from '../src/face/mask/histograms.js';
 import { netInput } from '../src/face/image.js';
 import { landmarkFileFor, parseLandmarks } from '../src/face/landmarks.js';
 import { packFaces, paint, truncateLandmarks, weightedMask } from '../src/face/mask/mask.js';
-import * as ref from '../src/face/mask/reference.js';
+import * as ref from '../src/reference/mask.js';
 import { rng, setupGpu } from './util.js';
 
-const S = ref.SIZE;
 const PIXELS = S * S;
 
 test.before(async () => {

@@ -4,8 +4,10 @@ import { assertClose, randn, rng, setupGpu } from './util.js';
 import { Tensor } from '../src/graph/tensor.js';
 import { tapeLength } from '../src/graph/tape.js';
 import { gpu } from '../src/kernels/context.js';
-import { SGD, reference as sgdRef, type SgdOptions } from '../src/training/optim/sgd.js';
-import { Adam, reference as adamRef, type AdamOptions, type AdamRefState } from '../src/training/optim/adam.js';
+import { SGD, type SgdOptions } from '../src/training/optim/sgd.js';
+import { Adam, type AdamOptions } from '../src/training/optim/adam.js';
+import * as sgdRef from '../src/reference/sgd.js';
+import * as adamRef from '../src/reference/adam.js';
 
 test.before(async () => {
   await setupGpu();
@@ -123,7 +125,7 @@ adamCases.forEach((opts, ci) => {
     const { params, host } = makeParams(300 + ci);
     const r = rng(400 + ci);
     const opt = new Adam(params, opts);
-    const states: (AdamRefState | undefined)[] = host.map(() => undefined);
+    const states: (adamRef.AdamRefState | undefined)[] = host.map(() => undefined);
     let allocations = 0;
     for (let step = 1; step <= STEPS; step++) {
       const grads = setGrads(params, r);

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { LANDMARKS } from '../face/landmarks.js';
+import { LANDMARKS } from '../face/geometry.js';
 import type { BgrImage } from '../face/image.js';
 import { entryFrom, toFloat32, toInt32, type Entry } from '../safetensors/entry.js';
 import { readSafetensorsFile, writeSafetensorsFile } from '../safetensors/file.js';

@@ -5,9 +5,8 @@
 
 import { Tensor, scope } from '../graph/tensor.js';
 import { resizeBilinear } from '../kernels/launchers/resize.js';
+import { FACE_SIZE, LANDMARKS } from '../face/geometry.js';
 import { packFaces, weightedMask } from '../face/mask/mask.js';
-import { LANDMARKS } from '../face/landmarks.js';
-import { SIZE } from '../face/mask/reference.js';
 import { augmentFaces } from './augment.js';
 import { cachedFace, type FaceCache } from './cache.js';
 
@@ -23,20 +22,25 @@ export type FaceBatch = {
   labels: Tensor;
 };
 
-function flipFace(face: Uint8Array, marks: Float64Array): void {
-  for (let y = 0; y < SIZE; y++) {
-    for (let x = 0; x < SIZE / 2; x++) {
+/**
+ * Mirrors a 224×224×3 face in place, and its landmarks [x0, y0, …] with it as the original does:
+ * x ← 224 − x (not 223 − x, the mirror of a pixel index).
+ */
+export function flipFace(face: Uint8Array, marks: Float64Array): void {
+  const S = FACE_SIZE;
+  for (let y = 0; y < S; y++) {
+    for (let x = 0; x < S / 2; x++) {
       for (let c = 0; c < 3; c++) {
-        const a = (y * SIZE + x) * 3 + c, b = (y * SIZE + SIZE - 1 - x) * 3 + c;
+        const a = (y * S + x) * 3 + c, b = (y * S + S - 1 - x) * 3 + c;
         [face[a], face[b]] = [face[b]!, face[a]!];
       }
     }
   }
-  for (let i = 0; i < marks.length; i += 2) marks[i] = SIZE - marks[i]!; // spec §4: x ← 224 − x
+  for (let i = 0; i < marks.length; i += 2) marks[i] = S - marks[i]!;
 }
 
 export function faceBatch(cache: FaceCache, indices: readonly number[], size: number, rand: (() => number) | null): FaceBatch {
-  if (cache.size !== SIZE) throw new Error(`the weighted mask is defined on ${SIZE}-pixel crops; this cache holds ${cache.size}-pixel ones`);
+  if (cache.size !== FACE_SIZE) throw new Error(`the weighted mask is defined on ${FACE_SIZE}-pixel crops; this cache holds ${cache.size}-pixel ones`);
   const n = indices.length;
   const faces: Uint8Array[] = [];
   const marks = new Float64Array(n * LANDMARKS * 2);
@@ -51,8 +55,8 @@ export function faceBatch(cache: FaceCache, indices: readonly number[], size: nu
   return scope(() => {
     const packed = packFaces(faces);
     let { image, attn, mask } = weightedMask(packed, marks);
-    if (rand) ({ image, attn } = augmentFaces(image, attn, mask, rand));
-    if (size !== SIZE) {
+    if (rand) ({ image, attn } = augmentFaces(image, mask, rand));
+    if (size !== FACE_SIZE) {
       image = resizeBilinear(image, size, size);
       attn = resizeBilinear(attn, size, size);
       mask = resizeBilinear(mask, size, size);

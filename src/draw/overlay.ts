@@ -3,9 +3,8 @@
 // prediction, the class probabilities as bars; captioned below. masks.js and evaluate.js --image draw it.
 
 import sharp from 'sharp';
-import { FACE_SIZE } from '../face/align.js';
+import { FACE_SIZE, LANDMARKS, STRIP } from '../face/geometry.js';
 import { NET_MEAN, NET_STD } from '../face/image.js';
-import { LANDMARKS, STRIP } from '../face/mask/reference.js';
 import { heat } from './heat.js';
 import { svgText } from './text.js';
 

@@ -5,9 +5,7 @@
 
 import { mat2d, vec2 } from 'gl-matrix';
 import type { BgrImage } from './image.js';
-import { LANDMARKS } from './mask/reference.js';
-
-export const FACE_SIZE = 224;
+import { FACE_SIZE, LANDMARKS } from './geometry.js';
 
 /** Python's round(): nearest integer, ties to even. */
 export function roundHalfEven(x: number): number {

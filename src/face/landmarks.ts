@@ -3,9 +3,7 @@
 // file and line, because a silently wrong landmark moves the crop and the mask. Node modules are
 // imported on use, so browsers can bundle the parser.
 
-import { LANDMARKS } from './mask/reference.js';
-
-export { LANDMARKS };
+import { LANDMARKS } from './geometry.js';
 
 /** Parses 68 lines of "x y" into [x0, y0, x1, y1, …] (float64). Blank lines are ignored. */
 export function parseLandmarks(text: string, file = 'landmarks'): Float64Array {

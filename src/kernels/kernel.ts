@@ -134,11 +134,6 @@ export function contractProblems(k: Kernel, source: string, prelude = ''): strin
 
 const checked = new WeakSet<Kernel>();
 
-/** TRANSITIONAL (removed once every call site is declared): a positional launch skips the check. */
-export function markChecked(k: Kernel): void {
-  checked.add(k);
-}
-
 /** Throws unless the declaration matches its WGSL (once per declaration). */
 export function checkContract(k: Kernel, source: string, prelude: string): void {
   if (checked.has(k)) return;

@@ -12,7 +12,7 @@ import { heat } from '../draw/heat.js';
 import { parseSafetensors } from '../safetensors/format.js';
 import { initGpu } from '../kernels/context.js';
 import { setShaderSources } from '../kernels/shader.js';
-import { FACE_SIZE } from '../face/align.js';
+import { FACE_SIZE } from '../face/geometry.js';
 import { FaceLandmarker } from '../face/detect/index.js';
 import type { BgrImage } from '../face/image.js';
 import { parseLandmarks } from '../face/landmarks.js';

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { ensureCache, readCache, type FaceCache } from '../../data/cache.js';
 import { readDataset } from '../../data/datasets/index.js';
 import { UserError } from '../../errors.js';
-import { FACE_SIZE } from '../../face/align.js';
+import { FACE_SIZE } from '../../face/geometry.js';
 import { status } from '../progress.js';
 import type { TrainConfig } from './config.js';
 

@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import { userError } from '../../errors.js';
 import { LABEL_MAPS, mapLabel } from '../labels.js';
-import { LANDMARKS } from '../../face/landmarks.js';
+import { LANDMARKS } from '../../face/geometry.js';
 import { csvColumns, isFile, numberedLines, readText, requireFolder, splitCsvLine, type Dataset, type OfficialSplit, type Sample } from './common.js';
 
 const LISTS = 'Manually_Annotated_file_lists';

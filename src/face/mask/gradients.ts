@@ -1,11 +1,12 @@
-// HOG gradient codes on the GPU (shaders/mask_gradients.wgsl): per pixel the orientation bin and the
-// float64 magnitude as 2^-52 fixed point, from a table of square roots made here once per device.
+// HOG gradient codes on the GPU: per pixel the orientation bin and the float64 magnitude as 2^-52
+// fixed point, from a table of square roots made here once per device.
 
 import { gpu, type Gpu } from '../../kernels/context.js';
+import { gradientCodes } from '../../kernels/launchers/mask_gradients.js';
 import { Tensor } from '../../graph/tensor.js';
-import { launch, tuning } from '../../graph/ops/launch.js';
-import { grid1d } from '../../kernels/grid.js';
-import { SIZE, type GradientKind } from './reference.js';
+
+/** Gradient operator: [−1, 0, 1] (the original's) or 3×3 Sobel / 4. */
+export type GradientKind = 'centred' | 'sobel';
 
 /** Largest gx² + gy²: centred differences reach ±255, unscaled Sobel responses ±1020. */
 const MAX_SQUARE: Record<GradientKind, number> = { centred: 2 * 255 ** 2, sobel: 2 * 1020 ** 2 };
@@ -48,11 +49,5 @@ function roots(kind: GradientKind): Tensor {
  * of u32 words): word 0 = low word of m·2^52, word 1 = high word | bin << 29.
  */
 export function hogGradients(faces: Tensor, kind: GradientKind = 'centred'): Tensor {
-  const n = faces.shape[0]!;
-  if (faces.size * 4 !== n * SIZE * SIZE * 3) throw new Error(`hogGradients: [${faces.shape}] is not ${n} packed faces of ${SIZE}×${SIZE}×3 bytes (see packFaces)`);
-  const codes = Tensor.empty([n, SIZE, SIZE, 2], 'i32');
-  const wg = tuning().wgElementwise;
-  const groups = n * SIZE * (SIZE / 4);
-  launch({ shader: 'mask_gradients', reads: 2, writes: 1, constants: { WG: wg, SOBEL: kind === 'sobel' ? 1 : 0 } }, [faces, roots(kind)], [codes], [n], grid1d(groups, wg));
-  return codes;
+  return gradientCodes(faces, roots(kind), kind === 'sobel');
 }

@@ -1,17 +1,19 @@
 // The weighted attention mask and the network inputs of a batch of 224×224 faces, on the GPU:
-// gradients → histogram totals → correlation ρ → band tables → paint (spec §3, README §5 steps 5–8).
+// gradients → histogram totals → correlation ρ → band tables → paint.
 // Faces go up as packed bytes (a quarter of float32's traffic; 224·3 is a multiple of 4, so every
 // row and every 4-pixel group starts on a word). Results match the CPU reference bit for bit.
 
 import { gpu, type Gpu } from '../../kernels/context.js';
+import { bandTables, correlate } from '../../kernels/launchers/mask_correlate.js';
+import { hogTotals } from '../../kernels/launchers/mask_histograms.js';
+import { paintMask } from '../../kernels/launchers/mask_paint.js';
 import { Tensor, scope } from '../../graph/tensor.js';
-import { launch, tuning } from '../../graph/ops/launch.js';
-import { grid1d } from '../../kernels/grid.js';
+import { FACE_SIZE, LANDMARKS, diamondWeight } from '../geometry.js';
 import { netImageTable, netInput } from '../image.js';
-import { hogGradients } from './gradients.js';
-import { hogTotals } from './histograms.js';
-import { bandTables, correlate } from './correlate.js';
-import { LANDMARKS, SIZE, diamondWeight, type BandLayout, type GradientKind } from './reference.js';
+import { hogGradients, type GradientKind } from './gradients.js';
+
+/** Band weights along rows (the original's quirk) or along the strips' columns. */
+export type BandLayout = 'rows' | 'columns';
 
 export interface MaskOptions {
   /** Gradient operator: [−1, 0, 1] (the original's, default) or Sobel / 4. */
@@ -36,13 +38,13 @@ export type MaskResult = {
 
 /** N faces of 224×224×3 bytes (BGR) → one packed tensor (i32 storage of 4 bytes per element). */
 export function packFaces(faces: readonly Uint8Array[]): Tensor {
-  const bytes = SIZE * SIZE * 3;
+  const bytes = FACE_SIZE * FACE_SIZE * 3;
   const all = new Uint8Array(faces.length * bytes);
   faces.forEach((f, i) => {
     if (f.length !== bytes) throw new Error(`packFaces: face ${i} has ${f.length} bytes, expected ${bytes} (224×224×3)`);
     all.set(f, i * bytes);
   });
-  const t = Tensor.empty([faces.length, SIZE, SIZE * 3 / 4], 'i32');
+  const t = Tensor.empty([faces.length, FACE_SIZE, FACE_SIZE * 3 / 4], 'i32');
   gpu().write(t.buf, all);
   return t;
 }
@@ -73,16 +75,7 @@ function fixedTable(): Tensor {
 
 /** The paint step alone: faces (packed), truncated landmarks [N, 68, 2], band tables [N, 4, 257]. */
 export function paint(faces: Tensor, marks: Tensor, bands: Tensor, layout: BandLayout = 'rows'): { mask: Tensor; image: Tensor; attn: Tensor } {
-  const n = bands.shape[0]!;
-  const mask = Tensor.empty([n, SIZE, SIZE]);
-  const image = Tensor.empty([n, 3, SIZE, SIZE]);
-  const attn = Tensor.empty([n, 3, SIZE, SIZE]);
-  const wg = tuning().wgElementwise;
-  launch(
-    { shader: 'mask_paint', reads: 4, writes: 3, constants: { WG: wg, COLUMNS: layout === 'columns' ? 1 : 0 } },
-    [faces, marks, bands, fixedTable()], [mask, image, attn], [n], grid1d(n * SIZE * (SIZE / 4), wg),
-  );
-  return { mask, image, attn };
+  return paintMask(faces, marks, bands, fixedTable(), layout === 'columns');
 }
 
 /**

@@ -1,10 +1,10 @@
 // torch.optim.Adam (L2 weight decay added to the gradient, not AdamW), in PyTorch's form
 // p ← p − (lr/bc1) · m / (sqrt(v)/sqrt(bc2) + eps) with per-parameter step counts.
-// Kernel in shaders/optim.wgsl (`adam`); float64 CPU reference below.
+// float64 reference: src/reference/adam.ts.
 
 import { zeros } from '../../graph/ops/elementwise.js';
-import { f32bits } from '../../graph/ops/launch.js';
 import type { Tensor } from '../../graph/tensor.js';
+import { adamUpdate } from '../../kernels/launchers/optim.js';
 import { Optimizer } from './optimizer.js';
 
 export interface AdamOptions {
@@ -42,17 +42,10 @@ export class Adam extends Optimizer<AdamState> {
     let s = this.slots.get(p);
     if (!s) this.slots.set(p, (s = { expAvg: zeros(p.shape).keep(), expAvgSq: zeros(p.shape).keep(), step: 0 }));
     const t = ++s.step;
-    const [b1, b2] = this.betas;
-    this.launch('adam', {}, g, [p, s.expAvg, s.expAvgSq], [
-      p.size,
-      f32bits(this.weightDecay),
-      f32bits(1 - b1),
-      f32bits(b2),
-      f32bits(1 - b2),
-      f32bits(this.lr / (1 - b1 ** t)),
-      f32bits(Math.sqrt(1 - b2 ** t)),
-      f32bits(this.eps),
-    ]);
+    const [beta1, beta2] = this.betas;
+    adamUpdate(p, g, s.expAvg, s.expAvgSq, {
+      weightDecay: this.weightDecay, beta1, beta2, stepSize: this.lr / (1 - beta1 ** t), bc2Sqrt: Math.sqrt(1 - beta2 ** t), eps: this.eps,
+    });
   }
 
   protected release(s: AdamState): void {
@@ -75,27 +68,3 @@ export class Adam extends Optimizer<AdamState> {
     }
   }
 }
-
-export interface AdamRefState {
-  expAvg: number[];
-  expAvgSq: number[];
-  step: number;
-}
-
-export const reference = {
-  /** One Adam step of one parameter in float64; `state` is undefined before the first step. */
-  adamStep(param: ArrayLike<number>, grad: ArrayLike<number>, state: AdamRefState | undefined, o: AdamOptions): { param: number[]; state: AdamRefState } {
-    const [b1, b2] = o.betas ?? [0.9, 0.999];
-    const eps = o.eps ?? 1e-8, wd = o.weightDecay ?? 0;
-    const n = param.length;
-    const g = Array.from(grad, (v, i) => v + wd * param[i]!);
-    const m0 = state?.expAvg ?? new Array<number>(n).fill(0);
-    const v0 = state?.expAvgSq ?? new Array<number>(n).fill(0);
-    const step = (state?.step ?? 0) + 1;
-    const expAvg = m0.map((m, i) => b1 * m + (1 - b1) * g[i]!);
-    const expAvgSq = v0.map((v, i) => b2 * v + (1 - b2) * g[i]! * g[i]!);
-    const bc1 = 1 - b1 ** step, bc2 = 1 - b2 ** step;
-    const out = Array.from(param, (p, i) => p - (o.lr * (expAvg[i]! / bc1)) / (Math.sqrt(expAvgSq[i]! / bc2) + eps));
-    return { param: out, state: { expAvg, expAvgSq, step } };
-  },
-};

@@ -1,10 +1,10 @@
 // What SGD and Adam share: the parameters, a settable learning rate, stepping those that have a gradient,
 // dropping gradients, and per-parameter state tensors the optimizer owns (kept out of scopes, allocated on a
-// parameter's first step, so later steps allocate nothing). Updates run in shaders/optim.wgsl, in place,
+// parameter's first step, so later steps allocate nothing). Updates run in place (src/kernels/launchers/optim.ts)
 // and are not recorded on the tape.
 
 import { copy } from '../../graph/ops/elementwise.js';
-import { launch1d, sameShape } from '../../graph/ops/launch.js';
+import { sameShape } from '../../graph/ops/shapes.js';
 import type { Tensor } from '../../graph/tensor.js';
 
 export abstract class Optimizer<S> {
@@ -50,10 +50,5 @@ export abstract class Optimizer<S> {
     if (!this.params.includes(param)) throw new Error(`loadState: ${param} is not a parameter of this optimizer`);
     sameShape('loadState', t, param);
     return copy(t).keep();
-  }
-
-  /** Runs optim.wgsl's `entry` over `writes[0]` (the parameter), 4 elements per invocation. */
-  protected launch(entry: string, constants: Record<string, number>, grad: Tensor, writes: Tensor[], params: number[]): void {
-    launch1d('optim', entry, constants, [grad], writes, Math.ceil(writes[0]!.size / 4), params);
   }
 }

@@ -1,8 +1,8 @@
 // torch.optim.SGD: weight decay, momentum with dampening (the first step sets buf = grad), Nesterov.
-// Kernels in shaders/optim.wgsl (`sgd`, `sgd_momentum`); float64 CPU reference below.
+// float64 reference: src/reference/sgd.ts.
 
-import { f32bits } from '../../graph/ops/launch.js';
 import { Tensor } from '../../graph/tensor.js';
+import { sgdMomentumUpdate, sgdUpdate } from '../../kernels/launchers/optim.js';
 import { Optimizer } from './optimizer.js';
 
 export interface SgdOptions {
@@ -33,16 +33,14 @@ export class SGD extends Optimizer<Tensor> {
   }
 
   protected update(p: Tensor, g: Tensor): void {
-    const params = [p.size, f32bits(this.lr), f32bits(this.weightDecay)];
     if (this.momentum === 0) {
-      this.launch('sgd', {}, g, [p], params);
+      sgdUpdate(p, g, this.lr, this.weightDecay);
       return;
     }
     let buf = this.slots.get(p);
     const first = !buf;
     if (!buf) this.slots.set(p, (buf = Tensor.empty(p.shape).keep()));
-    params.push(f32bits(this.momentum), f32bits(1 - this.dampening), first ? 1 : 0);
-    this.launch('sgd_momentum', { NESTEROV: Number(this.nesterov) }, g, [p, buf], params);
+    sgdMomentumUpdate(p, g, buf, { lr: this.lr, weightDecay: this.weightDecay, momentum: this.momentum, dampening: this.dampening, first, nesterov: this.nesterov });
   }
 
   protected release(buf: Tensor): void {
@@ -63,19 +61,3 @@ export class SGD extends Optimizer<Tensor> {
     }
   }
 }
-
-export const reference = {
-  /** One SGD step of one parameter in float64; `buf` is undefined before the first step (and without momentum). */
-  sgdStep(param: ArrayLike<number>, grad: ArrayLike<number>, buf: number[] | undefined, o: SgdOptions): { param: number[]; buf: number[] | undefined } {
-    const momentum = o.momentum ?? 0, dampening = o.dampening ?? 0, wd = o.weightDecay ?? 0;
-    const g = Array.from(grad, (v, i) => v + wd * param[i]!);
-    let d = g;
-    let b = buf;
-    if (momentum !== 0) {
-      const nb = buf ? buf.map((v, i) => momentum * v + (1 - dampening) * g[i]!) : g.slice();
-      d = o.nesterov ? g.map((v, i) => v + momentum * nb[i]!) : nb;
-      b = nb;
-    }
-    return { param: Array.from(param, (v, i) => v - o.lr * d[i]!), buf: b };
-  },
-};

@@ -1,20 +1,12 @@
-// Float64 CPU reference of every step of the weighted mask (spec §3, README §5 steps 5–8), written
-// from the description (atan2, hypot-as-sqrt, floor bins) rather than from the GPU's integer tricks,
-// so the tests compare two independent derivations. Operation orders follow numpy where the GPU
-// reproduces them (pairwise sum of 8, numpy.corrcoef), which makes the comparison bit-exact.
+// Float64 CPU reference of every step of the weighted mask, written from the description (atan2,
+// hypot-as-sqrt, floor bins) rather than from the GPU's integer tricks, so the tests compare two
+// independent derivations. Operation orders follow numpy where the GPU reproduces them (pairwise sum
+// of 8, numpy.corrcoef), which makes the comparison bit-exact.
 
-import { netInput } from '../image.js';
-
-export const SIZE = 224;
-/** Landmarks per face (iBUG 68-point order). */
-export const LANDMARKS = 68;
-export const STRIP = 56;
-export const BINS = 8;
-/** Cells: strips 0–3 (56 columns each, left to right), then the whole face. */
-export const CELLS = 5;
-
-export type GradientKind = 'centred' | 'sobel';
-export type BandLayout = 'rows' | 'columns';
+import { BINS, CELLS, FACE_SIZE as SIZE, STRIP, diamondWeight } from '../face/geometry.js';
+import { netInput } from '../face/image.js';
+import type { GradientKind } from '../face/mask/gradients.js';
+import type { BandLayout } from '../face/mask/mask.js';
 
 export interface HogGradients {
   /** Orientation bin per pixel. */
@@ -123,11 +115,6 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function correlations(h: ArrayLike<number>): Float64Array {
   const face = Array.from({ length: 8 }, (_, k) => h[4 * BINS + k]!);
   return Float64Array.from({ length: 4 }, (_, i) => pearson(Array.from({ length: 8 }, (_, k) => h[i * BINS + k]!), face));
-}
-
-/** The diamond's value at row/column offsets (dr, dc) ∈ −7…7 from its centre, as the original's float64. */
-export function diamondWeight(dr: number, dc: number): number {
-  return 1 - Math.abs(dr) / 15 - Math.abs(dc) / 15;
 }
 
 /**

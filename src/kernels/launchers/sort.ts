@@ -2,8 +2,13 @@
 // network whose stages are grouped tuning().sortGroup at a time into register-resident passes. The Lovász loss
 // sorts its errors with it; keys are f32 bit patterns of non-negative values, which order like the floats.
 
-import { launch1d, tuning } from '../../graph/ops/launch.js';
 import type { Tensor } from '../../graph/tensor.js';
+import { kernel } from '../kernel.js';
+import { launch1d, tuning } from '../launch.js';
+
+export const kernels = {
+  sort: kernel({ shader: 'sort', params: { n: 'u32', total: 'u32', k: 'u32', q: 'u32' }, writes: ['pairs'], overrides: ['WG', 'G'] }),
+};
 
 /** Sorts each of `rows` rows of n pairs in place; `pairs` is an i32 tensor of rows · n · 2 words, n a power of two. */
 export function sortPairs(pairs: Tensor, rows: number, n: number): void {
@@ -18,15 +23,8 @@ export function sortPairs(pairs: Tensor, rows: number, n: number): void {
       const g = 2 ** stages;
       const q = j / (g / 2);
       const total = (rows * n) / g;
-      launch1d('sort', 'main', { G: g }, [], [pairs], total, [n, total, k, q]);
+      launch1d(kernels.sort, total, {}, { pairs }, { n, total, k, q }, { G: g });
       j = q / 2;
     }
   }
-}
-
-/** CPU reference: the indices in the order sortPairs leaves them, by a comparison sort. */
-export function sortPairsReference(keys: ArrayLike<number>, indices: ArrayLike<number>): number[] {
-  return Array.from(indices, (_, i) => i)
-    .sort((a, b) => keys[b]! - keys[a]! || indices[a]! - indices[b]!)
-    .map((i) => indices[i]!);
 }
