@@ -3,7 +3,7 @@
 # browser test, and the npm packages.
 # Without a GPU driver, WebGPU runs on Mesa's software Vulkan (lavapipe); Dawn needs Mesa >= 24, which
 # Debian 12 has in its bookworm-backports suite. The suite entry is copied from the existing Debian
-# source entry, so no mirror is named here (recipe: shared/design/webgpu-hosts.md).
+# source entry, so no mirror is named here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -7,7 +7,7 @@
 //     Pearson ρ as numpy.corrcoef (NaN → 1, clipped to [−1, 1]); writes ρ (float64) and the
 //     normalised histograms (float32).
 //   bands (one invocation per image, strip and table entry): entry 0 = f32(ρ), entry 1 + c = the
-//     network's attention input for pixel value c under weight ρ (README §5.8); the paint kernel looks
+//     network's attention input for pixel value c under weight ρ (f32(f64(c)·ρ), then the network normalisation); the paint kernel looks
 //     these up instead of repeating the float64 chain per pixel.
 
 override WG: u32 = 64;

@@ -1,4 +1,5 @@
-// HOG gradients of 224×224 BGR faces (spec §3.1, README §5 "HOG details"), one code per pixel:
+// HOG gradients of 224×224 BGR faces (per channel, central differences, 0 on the border rows/columns;
+// per pixel the channel with the largest magnitude), one code per pixel:
 //   x = low word, y = high word | bin << 29 of m·2^52, where m is the float64 magnitude of the
 //   channel with the largest magnitude (first on ties) and bin its 22.5° orientation bin.
 // Gradients are integers, so the choice of channel (by gx² + gy²) and the bin (exact comparisons

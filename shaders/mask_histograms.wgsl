@@ -1,6 +1,6 @@
 // Orientation histograms of the gradient codes (shaders/mask_gradients.wgsl): per image, 4 vertical
 // strips of 56 columns and the whole face, 8 bins each, as float32 running totals updated pixel by
-// pixel in row-major order, total = f32(f64(total) + m) (README §5), bit for bit.
+// pixel in row-major order, total = f32(f64(total) + m) as the original accumulates, bit for bit.
 // Rounding makes the sum order-dependent, so each (image, cell, bin) is one invocation walking its
 // cell in order; strip walkers come first and face walkers after, so a workgroup of 32 never mixes the
 // two loop lengths. The float64 add-then-round-to-float32 is emulated exactly in integers (total and m

@@ -1,4 +1,4 @@
-// The weighted mask and both network inputs (spec §2.4, §3.4–5), 4 pixels of a row per invocation.
+// The weighted mask and both network inputs (the face, and the face × mask), 4 pixels of a row per invocation.
 // Mask: the band weight f32(ρ_b) with b = row / 56 (the original's horizontal bands) or column / 56
 // (COLUMNS); over it the 15×15 diamonds 1 − |dr|/15 − |dc|/15 of the landmarks, the last landmark
 // covering a pixel winning (the original paints in index order and overwrites). Landmarks with

@@ -1,4 +1,4 @@
-// Faces + 68 landmarks (src/face/detect, spec §6): the TF.js weight manifest decoding and layouts, TF "SAME"
+// Faces + 68 landmarks (src/face/detect): the TF.js weight manifest decoding and layouts, TF "SAME"
 // padding, the package's NMS order, and end-to-end parity with @vladmandic/face-api's own TF.js pipeline on its
 // demo photos (test/fixtures/face_reference.json, written by scripts/face-reference.mjs): boxes within 1 px,
 // landmarks within 0.5 px.

@@ -1,4 +1,4 @@
-// Parity of the preprocessing and the weighted mask with the original (fixtures/mask, README §5–6):
+// Parity of the preprocessing and the weighted mask with the original (the shared mask fixture):
 // GPU histograms, ρ, mask and network inputs from the fixture's crop224 and landmarks_224; rotation,
 // aligned landmarks, crop box and the resize on the CPU; and the whole pipeline from the PNG and its
 // landmark file. The case list comes from mask_cases.json; OAENET_MASK_FIXTURES points elsewhere.
@@ -79,7 +79,7 @@ t('GPU mask from crop224 and landmarks_224: histograms, ρ, mask, network inputs
     // The float32 of the fixture's float64 histograms, exactly.
     assert.equal(Array.from(hog.subarray(i * 40, i * 40 + 32)), Array.from(f64(c, 'hog_strips'), Math.fround), `${c.name} hog_strips`);
     assert.equal(Array.from(hog.subarray(i * 40 + 32, i * 40 + 40)), Array.from(f64(c, 'hog_face'), Math.fround), `${c.name} hog_face`);
-    // README §6: mask 1e-7, network inputs exact with the rounding sequence (else 1e-6); count exact misses.
+    // The fixture's tolerances: mask 1e-7, network inputs exact with the rounding sequence (else 1e-6); count exact misses.
     const got = { mask: mask.subarray(i * plane, (i + 1) * plane), net_image: image.subarray(i * 3 * plane, (i + 1) * 3 * plane), net_attn_input: attn.subarray(i * 3 * plane, (i + 1) * 3 * plane) };
     for (const [name, values] of Object.entries(got)) {
       const expected = toFloat32(get(c, name));

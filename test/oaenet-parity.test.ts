@@ -1,4 +1,4 @@
-// Full-model parity with PyTorch (fixtures/README.md §4, tolerances §6): the state-dict names, eval logits at
+// Full-model parity with PyTorch (the shared model fixture, at its recommended tolerances): the state-dict names, eval logits at
 // 224 and 64 px with the intermediates, and a train-mode step (logits, pooled feature, loss, seg_out, the 11
 // stored gradients, updated running statistics). Everything is read from oaenet_case.json, so another fixture
 // folder with the same file names (env OAENET_MODEL_FIXTURES) works unchanged. Also the checkpoint format:
@@ -76,7 +76,7 @@ function report(what: string, metric: string, value: number, limit: string, ok: 
   assert.ok(ok, `${what}: ${metric} ${value.toExponential(2)} (limit ${limit})`);
 }
 
-/** README §6 rule |a − b| ≤ rtol·|b| + atol·max(1, max|b|), after a shape check. */
+/** The fixtures' rule |a − b| ≤ rtol·|b| + atol·max(1, max|b|), after a shape check. */
 async function close(what: string, t: Tensor, d: Desc, rtol: number, atol: number): Promise<void> {
   assert.equal([...t.shape], d.shape, `${what} shape`);
   const r = compare(await t.readF32(), values(d), rtol, atol);

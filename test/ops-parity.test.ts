@@ -36,7 +36,7 @@ const dir = fixtureDir('torch', 'OAENET_TORCH_FIXTURES');
 const cases: Case[] = JSON.parse(readFileSync(join(dir, 'ops.json'), 'utf8')).cases;
 let entries: Map<string, Entry>;
 
-/** Tolerances of fixtures/README.md §6: [rtol, atol relative to max(1, max|b|)]. */
+/** The fixtures' recommended tolerances: [rtol, atol relative to max(1, max|b|)]. */
 function tolerance(op: string): [number, number] {
   if (['relu', 'relu6', 'max_pool2d', 'cat'].includes(op)) return [0, 0];
   if (op === 'sgd') return [0, 1e-6];

@@ -1,5 +1,5 @@
 // The 7 expression classes in the original's order, and each dataset's label codes mapped onto them
-// by name (spec §5). A code a dataset does not define is a UserError; a code the class set leaves out
+// by name. A code a dataset does not define is a UserError; a code the class set leaves out
 // (contempt, AffectNet's non-faces) maps to null and the sample is dropped.
 
 import { userError } from '../errors.js';

@@ -1,4 +1,4 @@
-// One sample → its aligned face crop and landmarks in crop pixels (spec §2 steps 1–3), through
+// One sample → its aligned face crop and landmarks in crop pixels (rotate level, crop, resize), through
 // src/face (decodeBgr, readLandmarks, alignFace). This wrapper turns their plain Errors into one-line
 // UserErrors naming the file and the fix, feeds inline pixels/points (CSV datasets), and asks a detector
 // (src/data/landmark_source.ts) for the landmarks of samples that have none.

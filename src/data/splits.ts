@@ -1,5 +1,5 @@
 // Train / validation / test partitions as sample indices. CK+ (or any data with subject ids) is split
-// by subject so that no person is on both sides (spec §5): k folds dealt from a seeded shuffle of the
+// by subject so that no person is on both sides (a face seen in training would inflate the test score): k folds dealt from a seeded shuffle of the
 // subjects, or an explicit held-out list; a number of training subjects can be moved to validation
 // for checkpoint selection. Other datasets use their official split. Works on dataset samples and on
 // cache rows alike (both are SampleMeta).

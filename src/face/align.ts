@@ -1,5 +1,6 @@
-// Face alignment and crop (spec §2, README §5 steps 2–4), on the CPU: it runs once per image into a
-// cache, and bit-exact OpenCV emulation is simpler to read and test in float64 JavaScript than in WGSL.
+// Face alignment and crop as the original does them (rotate level, crop, resize to 224), on the CPU: it
+// runs once per image into a cache, and bit-exact OpenCV emulation is simpler to read and test in float64
+// JavaScript than in WGSL.
 // Rotation as cv2.getRotationMatrix2D, warp as OpenCV 5's float32 cv2.warpAffine (bilinear, border 0),
 // crop box with the original's truncations, resize as OpenCV's fixed-point INTER_LINEAR.
 
@@ -115,7 +116,11 @@ export function warpAffine(img: BgrImage, m: mat2d, box: Box = [0, 0, img.width,
   return { data: out, height: b - t, width: ow };
 }
 
-/** The crop box of aligned landmarks (README §5.3), every coordinate truncated toward zero. */
+/**
+ * The crop box of aligned landmarks, as the original builds it: e = mean of the eye points, l = mean of the
+ * mouth points (truncated); d = l_y − e_y; top = e_y − d·30/35, bottom = l_y + d; a square of side
+ * bottom − top centred between the extreme x; every coordinate truncated toward zero.
+ */
 export function cropBox(lm: ArrayLike<number>): Box {
   const e = meanPoint(lm, 36, 48).map(Math.trunc) as [number, number];
   const l = meanPoint(lm, 48, 68).map(Math.trunc) as [number, number];
@@ -140,7 +145,7 @@ interface Taps {
   c1: Int32Array;
 }
 
-/** OpenCV INTER_LINEAR coordinates for one axis (README §5, resize notes). */
+/** OpenCV INTER_LINEAR's fixed-point taps for one axis (source positions and 11-bit coefficients). */
 function resizeTaps(n: number, out: number): Taps {
   const t: Taps = { s: new Int32Array(out), c0: new Int32Array(out), c1: new Int32Array(out) };
   const scale = n / out;

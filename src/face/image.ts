@@ -1,5 +1,6 @@
 // Images as OpenCV's imread gives them (H×W×3 uint8, B,G,R; greyscale → 3 equal channels), and the
-// exact float32 rounding sequence that turns pixel values into network inputs (README §5.8).
+// exact float32 rounding sequence that turns pixel values into network inputs: t = f32(c / 255),
+// then f32(f64(t) − 0.456), then f32(f64(t) / 0.225), as the original's float64 NumPy code rounds them.
 // sharp (native) is loaded on first decode only, so the GPU mask path and browser bundles can use the
 // normalisation without it.
 

@@ -35,7 +35,7 @@ export async function readLandmarks(file: string): Promise<Float64Array> {
 }
 
 /**
- * The landmark file of an image: `<stem>_landmarks.txt` beside it, else (CK+ neutral frames, spec §5)
+ * The landmark file of an image: `<stem>_landmarks.txt` beside it, else (CK+ neutral frames, which have none of their own)
  * the one file `<subject>_<sequence>_<frame>_landmarks.txt` of the same sequence in the same folder;
  * with several candidates the highest frame (the peak) wins.
  */

@@ -1,5 +1,5 @@
-// OAENet (Wang et al., Pattern Recognition 2021), as specified in design/oaenet.md §1 and named as the
-// official PyTorch state dict: a MobileNetV2 "maintenance" branch on the face and a U-Net-like attention
+// OAENet (Wang et al., Pattern Recognition 2021), layer for layer as the official PyTorch module and named
+// as its state dict: a MobileNetV2 "maintenance" branch on the face and a U-Net-like attention
 // branch on the masked face, both 32 × S/4 × S/4, fused as x_m · (1 + x_a), then the MobileNetV2 body
 // without its stem ("stack block"), global average pooling and a linear classifier. In train mode the
 // attention branch also runs its segmentation head (for the Lovász loss on the weighted mask).

@@ -1,6 +1,6 @@
 // One photo and its 68 landmarks → OAENet's class probabilities, with the pictures that explain them.
 // The steps are the training pipeline's:
-//   - align, crop and resize (spec §2);
+//   - align, crop and resize to 224;
 //   - the weighted mask on the 224-pixel crop;
 //   - both inputs resized to the model's size;
 //   - softmax of the eval-mode logits.

@@ -1,4 +1,4 @@
-// OAENet's training objective (spec §4): cross-entropy + 0.1 · island loss on the pooled feature +
+// OAENet's training objective, as the original trains it: cross-entropy + 0.1 · island loss on the pooled feature +
 // 1.0 · Lovász-softmax of seg_out against mask > 0.5. Validation reports the cross-entropy alone.
 
 import type { Tensor } from '../graph/tensor.js';

@@ -1,4 +1,4 @@
-// CK+ in either layout (spec §5). Official: the peak frame of every sequence with an Emotion file is an
+// CK+ in either layout. Official: the peak frame of every sequence with an Emotion file is an
 // expression sample (contempt dropped) and its first frame a neutral one, each with its own landmark
 // file. Class folders (`<class>/<stem>.png` + `<stem>_landmarks.txt`): a neutral first frame pairs with
 // the one landmark file of its sequence, named after the peak frame (src/face/landmarks.ts).

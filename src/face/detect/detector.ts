@@ -1,4 +1,4 @@
-// face-api's tiny face detector on the engine: a tiny-YOLOv2 with depthwise-separable convs (spec §6), as in
+// face-api's tiny face detector on the engine: a tiny-YOLOv2 with depthwise-separable convs, as in
 // @vladmandic/face-api src/tinyYolov2/TinyYolov2Base.ts (runMobilenet, extractBoxes), with the configuration
 // of src/tinyFaceDetector/TinyFaceDetector.ts (separable convs, first layer a plain conv, filters 3→16→…→512,
 // no conv6/conv7, no batch norm: the manifest holds biases only) and NMS from src/ops/nonMaxSuppression.ts.

@@ -1,4 +1,4 @@
-// Faces and 68 landmarks for raw images (spec §6) with face-api's tiny face detector and 68-point landmark net
+// Faces and 68 landmarks for raw images (photos without landmark files) with face-api's tiny face detector and 68-point landmark net
 // running on the engine. Images are H×W×3 uint8 **BGR** (the project's BgrImage, as decodeBgr gives them);
 // the nets see RGB. Everything around the nets follows @vladmandic/face-api so that results match its own
 // pipeline (detectAllFaces(img, TinyFaceDetectorOptions).withFaceLandmarks() on an image tensor):
