@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { argmaxRows, classificationMetrics } from '../src/training/metrics.js';
 import { ReduceLROnPlateau } from '../src/training/schedule.js';
-import { confusionPng, curvesPng } from '../src/cli/plots.js';
+import { confusionPng, curvesPng } from '../src/draw/plots.js';
 import { parseFlags, usage, type FlagTable } from '../src/cli/flags.js';
 import { UserError } from '../src/errors.js';
 

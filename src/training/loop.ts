@@ -16,7 +16,7 @@ import { CLASS_NAMES } from '../data/labels.js';
 import { argmaxRows, classificationMetrics, type Metrics } from './metrics.js';
 import { oaenetObjective, type ObjectiveWeights } from './objective.js';
 import type { SGD } from './optim/sgd.js';
-import { confusionPng, curvesPng } from '../cli/plots.js';
+import { confusionPng, curvesPng } from '../draw/plots.js';
 import type { ReduceLROnPlateau } from './schedule.js';
 import { lastCheckpointPath, trainStateBytes, type LoopState } from './train_state.js';
 import { WriteBehind } from './write_behind.js';

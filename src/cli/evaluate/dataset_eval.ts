@@ -10,7 +10,7 @@ import { splitSamples } from '../../data/splits.js';
 import { UserError, userError } from '../../errors.js';
 import type { OAENet } from '../../model/oaenet.js';
 import { evaluate } from '../../training/loop.js';
-import { confusionPng } from '../plots.js';
+import { confusionPng } from '../../draw/plots.js';
 import { metricsJson, report } from '../report.js';
 
 export interface DatasetEvalOptions {

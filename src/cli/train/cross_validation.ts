@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLASS_NAMES } from '../../data/labels.js';
 import { metricsOfConfusion, type Metrics } from '../../training/metrics.js';
-import { confusionPng } from '../plots.js';
+import { confusionPng } from '../../draw/plots.js';
 import { report } from '../report.js';
 
 export interface FoldResult {

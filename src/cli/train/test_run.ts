@@ -10,7 +10,7 @@ import { loadCheckpoint } from '../../model/checkpoint_file.js';
 import type { OAENet } from '../../model/oaenet.js';
 import { evaluate, type LoopSettings } from '../../training/loop.js';
 import { metricsOfConfusion, type Metrics } from '../../training/metrics.js';
-import { confusionPng } from '../plots.js';
+import { confusionPng } from '../../draw/plots.js';
 import { metricsJson, report } from '../report.js';
 import type { FoldRun } from './config.js';
 

@@ -2,7 +2,7 @@
 // SVG (text as Hershey strokes, so no system font is needed) and rasterised to PNG with sharp.
 
 import sharp from 'sharp';
-import { svgText } from '../draw/text.js';
+import { svgText } from './text.js';
 
 export interface Series {
   name: string;
