@@ -45,6 +45,36 @@ test('islandLoss at OAENet size: B 60, D 1280', async () => {
   await check(60, 1280, 7, Array.from({ length: 60 }, () => Math.floor(r() * 6)), 61);
 });
 
+/**
+ * The original formulation, transcribed step by step (forward only): centres are batch means, an absent class gets
+ * the constant vector 1e-9·(1, …, 1); loss = mean((f − μ_y)²) + λ1 · Σ_{i≠j} (cos(μ_i, μ_j) + 1).
+ */
+function originalIsland(x: ArrayLike<number>, labels: number[], b: number, d: number, k: number, lambda1: number): number {
+  const rows = (c: number) => labels.flatMap((y, r) => (y === c ? [r] : []));
+  const mu = Array.from({ length: k }, (_, c) => {
+    const rs = rows(c);
+    return Array.from({ length: d }, (_, j) => (rs.length ? rs.reduce((a, r) => a + x[r * d + j]!, 0) / rs.length : 1e-9));
+  });
+  let mse = 0;
+  for (let r = 0; r < b; r++) for (let j = 0; j < d; j++) mse += (x[r * d + j]! - mu[labels[r]!]![j]!) ** 2;
+  const cos = (u: number[], v: number[]) => u.reduce((a, t, j) => a + t * v[j]!, 0) / (Math.hypot(...u) * Math.hypot(...v));
+  let pairs = 0;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (i !== j) pairs += cos(mu[i]!, mu[j]!) + 1;
+  return mse / (b * d) + lambda1 * pairs;
+}
+
+test('islandLoss equals the original formulation, absent classes included (their 1e-9 centre)', async () => {
+  for (const [labels, lambda1] of [[[0, 0, 3, 5, 3], 0.1], [[6, 6, 6], 0.1], [[0, 1, 2, 3, 4, 5, 6, 1], 0.3]] as const) {
+    const b = labels.length, d = 11;
+    const data = randn(rng(b * 13), b * d, 1.5);
+    const x = Tensor.from(data, [b, d]);
+    const y = Tensor.from([...labels], [b], 'i32');
+    const loss = islandLoss(x, y, 7, lambda1);
+    assertClose(await loss.readF32(), [originalIsland(data, [...labels], b, d, 7, lambda1)], 1e-5, 1e-6, `labels ${labels}`);
+    for (const t of [x, y, loss]) t.dispose();
+  }
+});
+
 test('islandLoss needs i32 labels of the batch size', () => {
   const x = Tensor.from(new Float32Array(8), [2, 4]);
   assert.throws(() => islandLoss(x, Tensor.from([0, 1, 2], [3], 'i32')), /labels must be i32 \[2\]/);

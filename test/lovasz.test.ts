@@ -117,6 +117,53 @@ test('lovaszSoftmax value on continuous logits [4, 2, 40, 40]', async () => {
   await check(logits, shape, Tensor.from(mask, [4, 40, 40]), Array.from(mask, (v) => (v > 0.5 ? 1 : 0)), 'continuous', false);
 });
 
+/**
+ * The original lovasz_softmax(probas, labels, classes='present', per_image=False) transcribed step by step (forward
+ * only): softmax over channels, pixels flattened as permute(0, 2, 3, 1), per present class the errors |fg − p| sorted
+ * descending (any order among ties: the Lovász extension does not depend on it) dotted with lovasz_grad, then the mean.
+ */
+function originalLovasz(logits: ArrayLike<number>, [b, c, h, w]: readonly number[], labels: ArrayLike<number>): number {
+  const probas: number[][] = [];
+  for (let n = 0; n < b; n++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const z = Array.from({ length: c }, (_, k) => logits[((n * c + k) * h + y) * w + x]!);
+    const e = z.map((v) => Math.exp(v));
+    probas.push(e.map((v) => v / e.reduce((a, t) => a + t, 0)));
+  }
+  const losses: number[] = [];
+  for (let k = 0; k < c; k++) {
+    const fg = probas.map((_, i): number => (labels[i] === k ? 1 : 0));
+    if (fg.every((f) => f === 0)) continue; // classes='present'
+    const sorted = fg.map((f, i) => ({ f, e: Math.abs(f - probas[i]![k]!) })).sort((p, q) => q.e - p.e);
+    const gts = fg.reduce((a, f) => a + f, 0);
+    let cum = 0;
+    const jaccard = sorted.map(({ f }, i) => {
+      cum += f;
+      return 1 - (gts - cum) / (gts + (i + 1 - cum));
+    });
+    const grad = jaccard.map((j, i) => (i === 0 ? j : j - jaccard[i - 1]!));
+    losses.push(sorted.reduce((a, { e }, i) => a + e * grad[i]!, 0));
+  }
+  return losses.reduce((a, l) => a + l, 0) / losses.length;
+}
+
+test('lovaszSoftmax equals the original formulation, an absent class included', async () => {
+  const r = rng(23);
+  for (const [shape, labelOf] of [
+    [[2, 2, 7, 9], () => (r() < 0.4 ? 1 : 0)],
+    [[1, 2, 6, 6], () => 1], // background absent: only the present class counts
+    [[2, 4, 5, 8], () => (r() < 0.5 ? 0 : 2)], // classes 1 and 3 absent
+  ] as const) {
+    const [b, c, h, w] = shape;
+    const logits = randn(r, b * c * h * w, 2);
+    const labels = Array.from({ length: b * h * w }, labelOf);
+    const x = Tensor.from(logits, [...shape]);
+    const target = Tensor.from(labels, [b, h, w], 'i32');
+    const loss = lovaszSoftmax(x, target);
+    assertClose(await loss.readF32(), [originalLovasz(logits, shape, labels)], 1e-4, 1e-6, `[${shape}]`);
+    for (const t of [x, target, loss]) t.dispose();
+  }
+});
+
 test('lovaszSoftmax is deterministic', async () => {
   const r = rng(11);
   const shape: [number, number, number, number] = [2, 2, 20, 20];
