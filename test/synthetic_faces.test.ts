@@ -1,14 +1,10 @@
 import { test } from './harness.js';
 import * as assert from 'uvu/assert';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
 import { alignFace } from '../src/face/align.js';
 import { FACE_SIZE } from '../src/face/geometry.js';
 import type { GrayPixels, Sample } from '../src/data/datasets/common.js';
 import { expression, faceShape, MEAN_IDENTITY, syntheticFaces, SYNTHETIC_HEIGHT, SYNTHETIC_WIDTH } from '../src/data/datasets/synthetic_faces.js';
-import { CLASS_NAMES, NUM_CLASSES } from '../src/data/labels.js';
+import { NUM_CLASSES } from '../src/data/labels.js';
 import { loadImage } from '../src/data/preprocess.js';
 
 const gray = (s: Sample): GrayPixels => s.image as GrayPixels;
@@ -94,43 +90,6 @@ test('alignFace accepts every face: a 224×224 face with its landmarks inside', 
     assert.equal([a.face.width, a.face.height], [FACE_SIZE, FACE_SIZE], s.source);
     for (const v of a.landmarks) assert.ok(v >= 0 && v < FACE_SIZE, `${s.source}: aligned landmark ${v}`);
   }
-});
-
-/** A person looks at this: rows are classes, four faces each with their landmarks, then one aligned crop. */
-test('contact sheet build/synthetic_faces.png', async () => {
-  const t0 = performance.now();
-  const big = syntheticFaces({ subjects: 10, imagesPerSubject: 20, seed: 1 });
-  console.log(`  synthetic faces: 200 images in ${(performance.now() - t0).toFixed(0)} ms`);
-
-  const cols = 4, cw = SYNTHETIC_WIDTH, ch = SYNTHETIC_HEIGHT, left = 90;
-  const W = left + cols * cw + FACE_SIZE, H = NUM_CLASSES * ch;
-  const rgb = new Uint8Array(W * H * 3).fill(255);
-  const dot = (x: number, y: number): void => {
-    for (const [dx, dy] of [[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]] as const) {
-      const px = Math.round(x) + dx, py = Math.round(y) + dy;
-      if (px >= 0 && py >= 0 && px < W && py < H) rgb.set([255, 40, 40], (py * W + px) * 3);
-    }
-  };
-  const blit = (grey: Uint8Array, stride: number, w: number, h: number, ox: number, oy: number): void => {
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.fill(grey[(y * w + x) * stride]!, ((oy + y) * W + ox + x) * 3, ((oy + y) * W + ox + x) * 3 + 3);
-  };
-  for (let c = 0; c < NUM_CLASSES; c++) {
-    const row = big.samples.filter((s) => s.label === c).filter((_, i) => i % 5 === 0).slice(0, cols);
-    row.forEach((s, k) => {
-      blit(gray(s).data, 1, cw, ch, left + k * cw, c * ch);
-      const lm = points(s);
-      for (let i = 0; i < 136; i += 2) dot(left + k * cw + lm[i]!, c * ch + lm[i + 1]!);
-    });
-    const a = alignFace(await loadImage(row[0]!), points(row[0]!));
-    blit(a.face.data, 3, FACE_SIZE, FACE_SIZE, left + cols * cw, c * ch);
-    for (let i = 0; i < 136; i += 2) dot(left + cols * cw + a.landmarks[i]!, c * ch + a.landmarks[i + 1]!);
-  }
-  const labels = CLASS_NAMES.map((n, c) => `<text x="8" y="${c * ch + ch / 2}" font-size="18" font-family="sans-serif">${n}</text>`).join('');
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${labels}</svg>`;
-  const file = join(dirname(fileURLToPath(import.meta.url)), '..', 'synthetic_faces.png');
-  mkdirSync(dirname(file), { recursive: true });
-  await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).composite([{ input: Buffer.from(svg) }]).png().toFile(file);
-  assert.equal((await sharp(file).metadata()).width, W);
 });
 
 test.run();
