@@ -1,0 +1,128 @@
+// PyTorch .pth files read without Python, against files PyTorch wrote (the shared pth fixtures):
+// zip and legacy formats give every tensor of expected.safetensors (names without `module.`, dtypes,
+// strided views sharing a storage), a training checkpoint gives its state dict, a pickled module and a
+// malicious pickle are refused in one line naming the global; the restricted unpickler's opcodes and
+// refusals; damaged files.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as assert from 'uvu/assert';
+import { suite } from './harness.js';
+import { fixtureDir } from './fixtures.js';
+import { UserError } from '../src/errors.js';
+import { toFloat32, toFloat64, type Entry } from '../src/safetensors/entry.js';
+import { parseSafetensors } from '../src/safetensors/format.js';
+import { isPth, parsePth } from '../src/pth/index.js';
+import { unpickle, type PyValue } from '../src/pth/pickle.js';
+import { tensorEntry } from '../src/pth/tensor.js';
+import { Storage, TensorRef, torchPickle } from '../src/pth/torch_globals.js';
+
+const pthDir = fixtureDir('pth', 'OAENET_PTH_FIXTURES');
+const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(pthDir, name)));
+const expected = parseSafetensors(fixture('expected.safetensors'), 'expected.safetensors').entries;
+
+/** The error `fn` throws: a one-line UserError. */
+function userErrorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.instance(e, UserError, String(e));
+    const message = (e as Error).message;
+    assert.not.match(message, /\n/);
+    return message;
+  }
+  throw new assert.Assertion({ message: 'expected a UserError', generated: false, operator: 'throws', expects: 'a UserError', actual: 'no error' });
+}
+
+/** A view of the bytes (Buffer.from of a typed array would copy them). */
+const bytesOf = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+function assertEntriesEqual(actual: Map<string, Entry>, wanted: Map<string, Entry>, what: string): void {
+  assert.equal([...actual.keys()].sort(), [...wanted.keys()].sort(), `${what}: names`);
+  for (const [k, e] of wanted) {
+    const a = actual.get(k)!;
+    assert.is(a.dtype, e.dtype, `${what}: ${k} dtype`);
+    assert.equal(a.shape, e.shape, `${what}: ${k} shape`);
+    assert.ok(bytesOf(a.data).equals(bytesOf(e.data)), `${what}: ${k} values`);
+  }
+}
+
+const fixtures = suite('pth fixtures');
+
+for (const file of ['state_dict.pth', 'state_dict_legacy.pth']) {
+  fixtures(`${file}: every tensor of expected.safetensors, module. removed`, () => {
+    const sd = parsePth(fixture(file), file);
+    assert.ok(sd.unprefixed);
+    assert.is(sd.within, undefined);
+    assertEntriesEqual(sd.entries, expected, file);
+    const e = sd.entries;
+    // fc.weight is the [5, 6] view (strides 1, 8, offset 2) of the storage that fc.bias is elements 8–15 of:
+    // its column 1 is storage elements 10–14.
+    const weight = toFloat32(e.get('fc.weight')!);
+    const bias = toFloat32(e.get('fc.bias')!);
+    assert.equal([0, 1, 2, 3, 4].map((r) => weight[r * 6 + 1]), [...bias.subarray(2, 7)]);
+    assert.equal(e.get('bn.num_batches_tracked')!.shape, []);
+    assert.is(e.get('bn.num_batches_tracked')!.dtype, 'I64');
+    assert.equal(e.get('scalar')!.shape, []);
+    assert.equal([...toFloat64(e.get('mask')!)], [...toFloat64(expected.get('mask')!)]);
+  });
+}
+
+fixtures('checkpoint.pth: the state dict under "state_dict", its epoch kept', () => {
+  const sd = parsePth(fixture('checkpoint.pth'), 'checkpoint.pth');
+  assert.is(sd.within, 'state_dict');
+  assert.equal(sd.scalars, { epoch: '12' });
+  assertEntriesEqual(sd.entries, expected, 'checkpoint.pth');
+});
+
+fixtures('whole_module.pth and evil.pth are refused, naming the global', () => {
+  assert.match(userErrorOf(() => parsePth(fixture('whole_module.pth'), 'whole_module.pth')), /^whole_module\.pth: refused to load: .*__main__\.Tiny.*torch\.save\(model\.state_dict\(\)/);
+  assert.match(userErrorOf(() => parsePth(fixture('evil.pth'), 'evil.pth')), /^evil\.pth: refused to load: .*posix\.system.*nothing was run/);
+});
+
+fixtures('damaged files: a flipped data byte, a truncated zip, a truncated legacy file', () => {
+  const zip = fixture('state_dict.pth');
+  const name = new TextEncoder().encode('state_dict/data/0');
+  const nameAt = bytesOf(zip).indexOf(name); // the first copy is the local header's
+  const dataAt = nameAt + name.length + new DataView(zip.buffer).getUint16(nameAt - 2, true);
+  const flipped = zip.slice();
+  flipped[dataAt]! ^= 1;
+  assert.match(userErrorOf(() => parsePth(flipped, 'f.pth')), /^f\.pth: entry state_dict\/data\/0 fails its CRC-32 check/);
+  assert.match(userErrorOf(() => parsePth(zip.subarray(0, 3000), 't.pth')), /^t\.pth: a zip archive without its central directory/);
+  const legacy = fixture('state_dict_legacy.pth');
+  assert.match(userErrorOf(() => parsePth(legacy.subarray(0, legacy.length - 2), 'l.pth')), /^l\.pth: storage \d+ \(\d+ elements\) runs past the end of the file/);
+  assert.ok(isPth(zip) && isPth(legacy) && !isPth(fixture('expected.safetensors')));
+});
+
+const pickles = suite('restricted unpickler');
+const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
+const load = (bytes: Uint8Array): PyValue => unpickle(bytes, 0, { source: 'p.pkl', ...torchPickle('p.pkl', () => new Uint8Array(0)) }).value;
+
+pickles('protocol 4: FRAME, MEMOIZE, STACK_GLOBAL, LONG1, UTF-8, and BUILD of an OrderedDict with _metadata', () => {
+  // pickle.dumps(od, protocol=4) of OrderedDict(a=1, b=[1.5, None, True, -2**40, 'é']) with od._metadata set, as PyTorch's state_dict() carries.
+  const v = load(hex('80049572000000000000008c0b636f6c6c656374696f6e73948c0b4f72646572656444696374949394295294288c0161944b018c0162945d9428473ff80000000000004e888a060000000000ff8c02c3a99465757d948c095f6d657461646174619468022952948c00947d948c0776657273696f6e944b01737373622e'));
+  assert.equal(v, new Map<PyValue, PyValue>([['a', 1], ['b', [1.5, null, true, -(2 ** 40), 'é']]]));
+});
+
+pickles('refusals: an unknown global, an opcode outside the list, calling a storage class', () => {
+  // pickle.dumps(len, protocol=2): GLOBAL __builtin__ len.
+  assert.match(userErrorOf(() => load(hex('8002635f5f6275696c74696e5f5f0a6c656e0a71002e'))), /^p\.pkl: refused to load: .*__builtin__\.len/);
+  // UNICODE ('V'), a text opcode no state dict uses.
+  assert.match(userErrorOf(() => load(new Uint8Array([0x80, 2, 0x56, 0x61, 0x0a, 0x2e]))), /^p\.pkl: refused to load: pickle opcode 0x56 'V' at byte 2/);
+  const callStorage = new Uint8Array([0x80, 2, ...new TextEncoder().encode('ctorch\nFloatStorage\n'), 0x29, 0x52, 0x2e]);
+  assert.match(userErrorOf(() => load(callStorage)), /REDUCE calls torch\.FloatStorage, which is not callable/);
+  assert.match(userErrorOf(() => load(new Uint8Array([0x80, 2, 0x4a, 1]))), /runs past the end/);
+});
+
+pickles('strided tensors: row copies, element gathers, bounds', () => {
+  const values = Float32Array.from({ length: 20 }, (_, i) => i);
+  const storage = new Storage('s.pth', '0', 'F32', 20, () => new Uint8Array(values.buffer));
+  // Rows 1–2, columns 1–3 of a 4×5 matrix: strided rows of contiguous elements.
+  assert.equal([...toFloat32(tensorEntry(new TensorRef(storage, 6, [2, 3], [5, 1]), 'rows'))], [6, 7, 8, 11, 12, 13]);
+  // Its transpose: every element gathered.
+  assert.equal([...toFloat32(tensorEntry(new TensorRef(storage, 0, [5, 4], [1, 5]), 't'))], [0, 5, 10, 15, 1, 6, 11, 16, 2, 7, 12, 17, 3, 8, 13, 18, 4, 9, 14, 19]);
+  assert.match(userErrorOf(() => tensorEntry(new TensorRef(storage, 5, [4, 5], [5, 1]), 'w')), /^s\.pth: tensor w reaches element 24 of its 20-element storage 0/);
+});
+
+fixtures.run();
+pickles.run();
