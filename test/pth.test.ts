@@ -2,24 +2,31 @@
 // zip and legacy formats give every tensor of expected.safetensors (names without `module.`, dtypes,
 // strided views sharing a storage), a training checkpoint gives its state dict, a pickled module and a
 // malicious pickle are refused in one line naming the global; the restricted unpickler's opcodes and
-// refusals; damaged files.
+// refusals; damaged files; and OAENet's weights written as a DataParallel .pth load into OAENet.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { suite } from './harness.js';
 import { fixtureDir } from './fixtures.js';
+import { setupGpu } from './util.js';
 import { UserError } from '../src/errors.js';
-import { toFloat32, toFloat64, type Entry } from '../src/safetensors/entry.js';
+import { Tensor } from '../src/graph/tensor.js';
+import { ITEMSIZE, toFloat32, toFloat64, type DType, type Entry } from '../src/safetensors/entry.js';
 import { parseSafetensors } from '../src/safetensors/format.js';
+import { readSafetensorsFile } from '../src/safetensors/file.js';
 import { isPth, parsePth } from '../src/pth/index.js';
 import { unpickle, type PyValue } from '../src/pth/pickle.js';
 import { tensorEntry } from '../src/pth/tensor.js';
 import { Storage, TensorRef, torchPickle } from '../src/pth/torch_globals.js';
+import { loadCheckpoint, readModelFile } from '../src/model/checkpoint_file.js';
+import { OAENet } from '../src/model/oaenet.js';
 
 const pthDir = fixtureDir('pth', 'OAENET_PTH_FIXTURES');
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(pthDir, name)));
 const expected = parseSafetensors(fixture('expected.safetensors'), 'expected.safetensors').entries;
+const work = mkdtempSync(join(tmpdir(), 'pth-'));
 
 /** The error `fn` throws: a one-line UserError. */
 function userErrorOf(fn: () => unknown): string {
@@ -124,5 +131,59 @@ pickles('strided tensors: row copies, element gathers, bounds', () => {
   assert.match(userErrorOf(() => tensorEntry(new TensorRef(storage, 5, [4, 5], [5, 1]), 'w')), /^s\.pth: tensor w reaches element 24 of its 20-element storage 0/);
 });
 
+// OAENet's weights as the original project saves them: torch.save(DataParallel(model).state_dict()) in the
+// legacy format, every name under `module.`, each tensor in a storage of its own.
+const STORAGE_TYPES: Partial<Record<DType, string>> = { F32: 'FloatStorage', I64: 'LongStorage' };
+
+function legacyPth(entries: Map<string, Entry>): Uint8Array {
+  const enc = new TextEncoder();
+  const u32 = (n: number): number[] => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
+  const str = (s: string): number[] => [0x58, ...u32(enc.encode(s).length), ...enc.encode(s)];
+  const int = (n: number): number[] => [0x4a, ...u32(n)];
+  const global = (module: string, name: string): number[] => [0x63, ...enc.encode(`${module}\n${name}\n`)];
+  const tuple = (items: number[][]): number[] => [0x28, ...items.flat(), 0x74];
+  const main: number[] = [0x80, 2, ...global('collections', 'OrderedDict'), 0x29, 0x52, 0x28];
+  const data: Uint8Array[] = [];
+  [...entries].forEach(([k, e], i) => {
+    const numel = e.data.length / ITEMSIZE[e.dtype];
+    const strides = e.shape.map((_, d) => e.shape.slice(d + 1).reduce((a, b) => a * b, 1));
+    const pid = tuple([str('storage'), global('torch', STORAGE_TYPES[e.dtype]!), str(String(i)), str('cpu'), int(numel), [0x4e]]);
+    main.push(...str(`module.${k}`), ...global('torch._utils', '_rebuild_tensor_v2'));
+    main.push(...tuple([[...pid, 0x51], int(0), tuple(e.shape.map(int)), tuple(strides.map(int)), [0x89], [...global('collections', 'OrderedDict'), 0x29, 0x52]]), 0x52);
+    const count = new Uint8Array(8);
+    new DataView(count.buffer).setBigInt64(0, BigInt(numel), true);
+    data.push(count, e.data);
+  });
+  main.push(0x75, 0x2e);
+  const head = [0x80, 2, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e, 0x80, 2, 0x4d, 0xe9, 0x03, 0x2e];
+  const info = [0x80, 2, 0x7d, ...str('little_endian'), 0x88, 0x73, 0x2e];
+  const keys = [0x80, 2, 0x5d, 0x28, ...[...entries.keys()].flatMap((_, i) => str(String(i))), 0x65, 0x2e];
+  return Buffer.concat([new Uint8Array([...head, ...info, ...main, ...keys]), ...data]);
+}
+
+const oaenet = suite('OAENet from a .pth');
+oaenet.before(async () => {
+  await setupGpu();
+});
+oaenet.after(() => rmSync(work, { recursive: true, force: true }));
+
+oaenet('a DataParallel .pth of OAENet loads into OAENet', async () => {
+  const weights = (await readSafetensorsFile(join(fixtureDir('torch', 'OAENET_TORCH_FIXTURES'), 'oaenet_seed0.safetensors'))).entries;
+  const pth = join(work, 'oaenet.pth');
+  writeFileSync(pth, legacyPth(weights));
+
+  assertEntriesEqual((await readModelFile(pth)).entries, weights, 'readModelFile');
+  const model = new OAENet({ numClasses: 7, inputSize: 32 });
+  try {
+    await loadCheckpoint(model, pth);
+    const state = model.stateTensors();
+    const loaded = await Tensor.readAll([...state.values()]);
+    [...state.keys()].forEach((k, i) => assert.ok(bytesOf(Float32Array.from(loaded[i]!)).equals(bytesOf(toFloat32(weights.get(k)!))), k));
+  } finally {
+    model.dispose();
+  }
+});
+
 fixtures.run();
 pickles.run();
+oaenet.run();
