@@ -2,11 +2,14 @@
 // zip and legacy formats give every tensor of expected.safetensors (names without `module.`, dtypes,
 // strided views sharing a storage), a training checkpoint gives its state dict, a pickled module and a
 // malicious pickle are refused in one line naming the global; the restricted unpickler's opcodes and
-// refusals; damaged files; and OAENet's weights written as a DataParallel .pth load into OAENet.
+// refusals; damaged files; the convert.js command; and OAENet's weights written as a DataParallel
+// .pth load into OAENet and convert to the same safetensors.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as assert from 'uvu/assert';
 import { suite } from './harness.js';
 import { fixtureDir } from './fixtures.js';
@@ -27,6 +30,7 @@ const pthDir = fixtureDir('pth', 'OAENET_PTH_FIXTURES');
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(pthDir, name)));
 const expected = parseSafetensors(fixture('expected.safetensors'), 'expected.safetensors').entries;
 const work = mkdtempSync(join(tmpdir(), 'pth-'));
+const convertJs = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'convert.js');
 
 /** The error `fn` throws: a one-line UserError. */
 function userErrorOf(fn: () => unknown): string {
@@ -131,6 +135,36 @@ pickles('strided tensors: row copies, element gathers, bounds', () => {
   assert.match(userErrorOf(() => tensorEntry(new TensorRef(storage, 5, [4, 5], [5, 1]), 'w')), /^s\.pth: tensor w reaches element 24 of its 20-element storage 0/);
 });
 
+const convert = suite('convert.js');
+const runConvert = (args: string[]): { code: number; out: string; err: string } => {
+  const r = spawnSync(process.execPath, [convertJs, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr.trim() };
+};
+
+convert('checkpoint.pth.tar → checkpoint.safetensors: the expected tensors, the epoch as metadata', async () => {
+  const input = join(work, 'checkpoint.pth.tar');
+  copyFileSync(join(pthDir, 'checkpoint.pth'), input);
+  const r = runConvert([input]);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /13 tensors from its "state_dict", DataParallel's "module\." prefix removed/);
+  assert.match(r.out, /kept as metadata: epoch=12/);
+  const { entries, metadata } = await readSafetensorsFile(join(work, 'checkpoint.safetensors'));
+  assertEntriesEqual(entries, expected, 'converted');
+  assert.equal(metadata, { epoch: '12', format: 'pt' });
+});
+
+convert('refusals are one line, exit 1, and leave no output', () => {
+  const out = join(work, 'evil.safetensors');
+  const r = runConvert([join(pthDir, 'evil.pth'), out]);
+  assert.is(r.code, 1);
+  assert.match(r.err, /^error: .*evil\.pth: refused to load: .*posix\.system[^\n]*$/);
+  assert.not.ok(existsSync(out));
+  assert.equal(readdirSync(work).filter((f) => f.includes('evil')), []);
+  const notPth = runConvert([join(pthDir, 'expected.safetensors'), join(work, 'x.safetensors')]);
+  assert.is(notPth.code, 1);
+  assert.match(notPth.err, /^error: .*expected\.safetensors: is not a file torch\.save wrote/);
+});
+
 // OAENet's weights as the original project saves them: torch.save(DataParallel(model).state_dict()) in the
 // legacy format, every name under `module.`, each tensor in a storage of its own.
 const STORAGE_TYPES: Partial<Record<DType, string>> = { F32: 'FloatStorage', I64: 'LongStorage' };
@@ -167,7 +201,7 @@ oaenet.before(async () => {
 });
 oaenet.after(() => rmSync(work, { recursive: true, force: true }));
 
-oaenet('a DataParallel .pth of OAENet loads into OAENet', async () => {
+oaenet('a DataParallel .pth of OAENet loads into OAENet and converts to the same weights', async () => {
   const weights = (await readSafetensorsFile(join(fixtureDir('torch', 'OAENET_TORCH_FIXTURES'), 'oaenet_seed0.safetensors'))).entries;
   const pth = join(work, 'oaenet.pth');
   writeFileSync(pth, legacyPth(weights));
@@ -182,8 +216,13 @@ oaenet('a DataParallel .pth of OAENet loads into OAENet', async () => {
   } finally {
     model.dispose();
   }
+
+  const r = runConvert([pth]);
+  assert.is(r.code, 0, r.err);
+  assertEntriesEqual((await readSafetensorsFile(join(work, 'oaenet.safetensors'))).entries, weights, 'converted OAENet');
 });
 
 fixtures.run();
 pickles.run();
+convert.run();
 oaenet.run();
