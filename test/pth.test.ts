@@ -219,7 +219,8 @@ oaenet('a DataParallel .pth of OAENet loads into OAENet and converts to the same
 
   const r = runConvert([pth]);
   assert.is(r.code, 0, r.err);
-  assertEntriesEqual((await readSafetensorsFile(join(work, 'oaenet.safetensors'))).entries, weights, 'converted OAENet');
+  // Read back through the model reader, which must route it to safetensors by content.
+  assertEntriesEqual((await readModelFile(join(work, 'oaenet.safetensors'))).entries, weights, 'converted OAENet');
 });
 
 fixtures.run();
