@@ -10,14 +10,13 @@ import { DATASET_NAMES } from './data/datasets/index.js';
 import { CLASS_NAMES } from './data/labels.js';
 import { UserError, reason, runCli } from './errors.js';
 import { FACE_SIZE } from './face/geometry.js';
-import { readSafetensorsFile } from './safetensors/file.js';
 import { closeGpu, initGpu } from './kernels/context.js';
 import { checkpointImageSize } from './model/checkpoint.js';
-import { loadCheckpoint } from './model/checkpoint_file.js';
+import { loadCheckpoint, readModelFile } from './model/checkpoint_file.js';
 import { OAENet } from './model/oaenet.js';
 
 const FLAGS = {
-  model: { type: 'string', help: 'checkpoint (best.safetensors of a run, or weights with the official names)' },
+  model: { type: 'string', help: "checkpoint: best.safetensors of a run, or the original's weights (safetensors or PyTorch .pth)" },
   dataset: { type: 'string', help: `evaluate a dataset: ${DATASET_NAMES.join(', ')}` },
   'data-dir': { type: 'string', help: 'the dataset folder (or list/CSV file)' },
   split: { type: 'string', help: 'which samples: all, or the official train/val/test split', default: 'all' },
@@ -34,7 +33,7 @@ async function main(): Promise<void> {
   if (!modelPath) throw new UserError('evaluate.js: --model FILE is required (e.g. runs/ckplus/best.safetensors)');
   const { image, dataset } = f;
   if (!image === !dataset) throw new UserError('evaluate.js: pass either --image PHOTO or --dataset NAME --data-dir DIR');
-  const { metadata } = await readSafetensorsFile(modelPath).catch((e: unknown) => {
+  const { metadata } = await readModelFile(modelPath).catch((e: unknown) => {
     throw new UserError(reason(e));
   });
   const size = f['image-size'] ?? checkpointImageSize(metadata) ?? FACE_SIZE;

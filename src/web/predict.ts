@@ -1,5 +1,5 @@
 // Browser entry of web/predict.html (web/predict.js, built by `npm run build:web`). The user gives:
-//   - a trained model (a best.safetensors from train.js, or weights exported from the original);
+//   - a trained model (a best.safetensors from train.js, or the original's weights: safetensors or .pth);
 //   - a photo;
 //   - optionally, its 68-landmark file.
 // Without landmarks, the face and its landmarks are found by the face-api nets, whose weights
@@ -9,7 +9,7 @@
 
 import shaders from 'oaenet:shaders';
 import { heat } from '../draw/heat.js';
-import { parseSafetensors } from '../safetensors/format.js';
+import { parseWeights } from '../pth/weights.js';
 import { initGpu } from '../kernels/context.js';
 import { setShaderSources } from '../kernels/shader.js';
 import { FACE_SIZE } from '../face/geometry.js';
@@ -42,7 +42,7 @@ async function modelFrom(file: File): Promise<OAENet> {
   if (loaded?.key === key) return loaded.model;
   loaded?.model.dispose();
   loaded = null;
-  const st = parseSafetensors(new Uint8Array(await file.arrayBuffer()), file.name);
+  const st = parseWeights(new Uint8Array(await file.arrayBuffer()), file.name);
   const model = new OAENet({ numClasses: CLASS_NAMES.length, inputSize: checkpointImageSize(st.metadata) ?? FACE_SIZE });
   try {
     loadStateEntries(model, st.entries, { source: file.name });
