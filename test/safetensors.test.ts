@@ -600,9 +600,9 @@ test('named tensors: load with checks (nothing written on failure), save with dt
   assert.equal(Array.from(await nbt.read()), [3]);
 
   const without = new Map([...good].filter(([k]) => k !== 'layer.weight'));
-  expectError(() => loadNamedTensors(without, targets, { source: S }), S, 'missing: "layer.weight"');
+  expectError(() => loadNamedTensors(without, targets, { source: S }), S, '1 tensor is missing: "layer.weight"');
   const extra = new Map([...good, ['other', f32Entry([1], [1])]]);
-  expectError(() => loadNamedTensors(extra, targets, { source: S }), S, 'unexpected tensors: "other"');
+  expectError(() => loadNamedTensors(extra, targets, { source: S }), S, '1 unexpected tensor: "other"');
   // The weight comes first and is valid; the later failure must leave it untouched.
   const tooBig = new Map([['layer.weight', f32Entry([9, 9, 9, 9, 9, 9], [2, 3])], ['layer.num_batches_tracked', i64Entry([2 ** 40], [])]]);
   expectError(() => loadNamedTensors(tooBig, targets, { source: S }), `${S}: tensor "layer.num_batches_tracked"`, 'does not fit in int32');

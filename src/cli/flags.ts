@@ -2,14 +2,32 @@
 // typo or a bad number is one line naming the flag and the fix rather than a silent default. The
 // parsed result's type follows from the table (declared with `satisfies FlagTable`, which keeps each
 // flag's literal type): a flag's type gives its value's, a default makes it always present, and a
-// bool is false unless passed.
+// bool is false unless passed. A number may have bounds, checked with the rest.
 
 import { UserError } from '../errors.js';
 
 export type FlagSpec =
   | { type: 'string'; help: string; default?: string }
-  | { type: 'int' | 'number'; help: string; default?: number }
+  | { type: 'int' | 'number'; help: string; default?: number; range?: Range }
   | { type: 'bool'; help: string };
+
+/** Bounds of a number flag: `min`/`max` inclusive, `above`/`below` exclusive. */
+export interface Range {
+  min?: number;
+  max?: number;
+  above?: number;
+  below?: number;
+}
+
+/** "≥ 1", "> 0", "≥ 0 and < 1". */
+function describeRange(r: Range): string {
+  const lower = r.min !== undefined ? `≥ ${r.min}` : r.above !== undefined ? `> ${r.above}` : '';
+  const upper = r.max !== undefined ? `≤ ${r.max}` : r.below !== undefined ? `< ${r.below}` : '';
+  return [lower, upper].filter(Boolean).join(' and ');
+}
+
+const inRange = (v: number, r: Range): boolean =>
+  !(v < (r.min ?? -Infinity) || v > (r.max ?? Infinity) || v <= (r.above ?? -Infinity) || v >= (r.below ?? Infinity));
 
 export type FlagTable = Readonly<Record<string, FlagSpec>>;
 
@@ -28,7 +46,10 @@ type FlagValue<S extends FlagSpec> = S extends { type: 'bool' } | { default: str
 export type Flags<T extends FlagTable> = { -readonly [K in keyof T]: FlagValue<T[K]> };
 
 export function usage(command: string, specs: FlagTable): string {
-  const rows = Object.entries(specs).map(([k, s]) => `  --${k}${s.type === 'bool' ? '' : ' ' + s.type.toUpperCase()}`.padEnd(30) + s.help + ('default' in s && s.default !== undefined ? ` (default ${s.default})` : ''));
+  const rows = Object.entries(specs).map(([k, s]) => {
+    const notes = ['range' in s && s.range ? describeRange(s.range) : '', 'default' in s && s.default !== undefined ? `default ${s.default}` : ''].filter(Boolean);
+    return `  --${k}${s.type === 'bool' ? '' : ' ' + s.type.toUpperCase()}`.padEnd(30) + s.help + (notes.length ? ` (${notes.join(', ')})` : '');
+  });
   return `usage: ${command} [flags]\n${rows.join('\n')}`;
 }
 
@@ -57,6 +78,9 @@ export function parseFlags<T extends FlagTable>(argv: readonly string[], specs: 
       const v = Number(raw);
       if (!Number.isFinite(v) || (spec.type === 'int' && !Number.isInteger(v))) {
         throw new UserError(`${command}: --${name} ${JSON.stringify(raw)} is not ${spec.type === 'int' ? 'an integer' : 'a number'}`);
+      }
+      if (spec.range && !inRange(v, spec.range)) {
+        throw new UserError(`${command}: --${name} ${raw} is out of range; pass ${spec.type === 'int' ? 'an integer' : 'a number'} ${describeRange(spec.range)} (${spec.help})`);
       }
       out[name] = v;
     }

@@ -43,7 +43,8 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    fail(path, `cannot write the file (${(e as Error).message})`, `check that the folder ${dir} exists and is writable and that the path is not a folder`);
+    const full = ['ENOSPC', 'EDQUOT'].includes((e as NodeJS.ErrnoException).code ?? '');
+    fail(path, `cannot write the file (${(e as Error).message})`, full ? `free space on the disk of ${dir}` : `check that the folder ${dir} exists and is writable and that the path is not a folder`);
   }
   // Persist the rename itself; some platforms cannot fsync a folder, which only weakens durability.
   try {

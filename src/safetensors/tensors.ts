@@ -35,6 +35,8 @@ export interface LoadOptions {
   allowUnexpected?: boolean;
 }
 
+const tensors = (n: number): string => (n === 1 ? 'tensor' : 'tensors');
+
 const listKeys = (keys: string[]): string => keys.slice(0, 5).map(quote).join(', ') + (keys.length > 5 ? ` and ${keys.length - 5} more` : '');
 
 /**
@@ -46,10 +48,10 @@ export function loadNamedTensors(entries: Map<string, Entry>, targets: NamedTens
   const source = opts.source ?? 'safetensors input';
   const list = tensorsOf(targets);
   const missing = list.filter(([k]) => !entries.has(k)).map(([k]) => k);
-  if (missing.length && !opts.allowMissing) fail(source, `${missing.length} tensors are missing: ${listKeys(missing)}`, 'it holds another model\'s weights: load a file saved from this model');
+  if (missing.length && !opts.allowMissing) fail(source, `${missing.length} ${tensors(missing.length)} ${missing.length === 1 ? 'is' : 'are'} missing: ${listKeys(missing)}`, 'it holds another model\'s weights: load a file saved from this model');
   const wanted = new Set(list.map(([k]) => k));
   const unexpected = [...entries.keys()].filter((k) => !wanted.has(k));
-  if (unexpected.length && !opts.allowUnexpected) fail(source, `${unexpected.length} unexpected tensors: ${listKeys(unexpected)}`, 'it holds another model\'s weights: load a file saved from this model');
+  if (unexpected.length && !opts.allowUnexpected) fail(source, `${unexpected.length} unexpected ${tensors(unexpected.length)}: ${listKeys(unexpected)}`, 'it holds another model\'s weights: load a file saved from this model');
   const work: [string, Tensor, Entry][] = [];
   for (const [k, t] of list) {
     const e = entries.get(k);

@@ -1,9 +1,9 @@
 // The training loop: epochs of shuffled batches (the shuffle and the augmentation are seeded by
 // (seed, epoch, step), so a resumed run replays exactly what an uninterrupted one would), the
-// OAENet objective, SGD with reduce-on-plateau, validation each epoch, metrics as JSON lines,
-// last/best checkpoints written atomically behind the training, Ctrl-C = save and stop, and plots at the end.
+// OAENet objective, SGD with reduce-on-plateau, validation each epoch, last/best checkpoints written
+// atomically behind the training with metrics.jsonl rewritten after each checkpoint (so it never holds
+// an epoch that the checkpoint lacks), a stop request = save and stop, and plots at the end.
 
-import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tensor, scope } from '../graph/tensor.js';
 import { backward, noGrad } from '../graph/tape.js';
@@ -18,7 +18,8 @@ import { oaenetObjective, type ObjectiveWeights } from './objective.js';
 import type { SGD } from './optim/sgd.js';
 import { confusionPng, curvesPng } from '../draw/plots.js';
 import type { ReduceLROnPlateau } from './schedule.js';
-import { lastCheckpointPath, trainStateBytes, type LoopState } from './train_state.js';
+import { lastCheckpointPath, trainStateBytes, type EpochRecord, type LoopState } from './train_state.js';
+import { UserError } from '../errors.js';
 import { WriteBehind } from './write_behind.js';
 
 /** A run's settings: its length, batches, seeds, folder and loss weights. */
@@ -56,6 +57,18 @@ export interface Progress {
   status(text: string): void;
 }
 
+/**
+ * Steps in an epoch of `n` images: batches of `batchSize`, the last taking the rest, except that a rest of
+ * one image joins the batch before it, since batch norm cannot normalise a batch of one.
+ */
+export function stepsPerEpoch(n: number, batchSize: number): number {
+  const steps = Math.ceil(n / batchSize);
+  return steps > 1 && n % batchSize === 1 ? steps - 1 : steps;
+}
+
+/** metrics.jsonl: one JSON line per finished epoch. */
+const metricsText = (history: readonly EpochRecord[]): Uint8Array => new TextEncoder().encode(history.map((r) => JSON.stringify(r) + '\n').join(''));
+
 const fmtTime = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
 
 /** Loss and predictions over a set in eval mode (batches of `batchSize`). */
@@ -84,17 +97,20 @@ export async function evaluate(model: OAENet, cache: FaceCache, indices: readonl
 
 export async function trainLoop(opts: TrainLoopOptions): Promise<'done' | 'stopped'> {
   const { model, opt, plateau, state, cache, split, progress, stopRequested } = opts;
-  const stepsPerEpoch = Math.ceil(split.train.length / opts.batchSize);
+  if (split.train.length < 2) throw new UserError(`the training split has ${split.train.length} face(s): batch norm needs two or more; hold out fewer subjects or use more data`);
+  const steps = stepsPerEpoch(split.train.length, opts.batchSize);
   const metricsFile = join(opts.out, 'metrics.jsonl');
   const lastPath = lastCheckpointPath(opts.out);
   let stepsThisRun = 0;
   let imagesThisRun = 0;
   const t0 = performance.now();
   const files = new WriteBehind();
+  /** The run as it stands; metrics.jsonl follows the checkpoint, so that both hold the same epochs. */
   const save = async (): Promise<void> => {
     state.lr = opt.lr;
     state.plateau = { ...plateau.state };
     await files.write(lastPath, await trainStateBytes(model, opt, state));
+    await files.write(metricsFile, metricsText(state.history));
   };
 
   // Each step's loss and predictions are read back while the next step runs: the copy is queued
@@ -102,33 +118,39 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<'done' | 'stopp
   // idle while the host encodes. At most one step is ahead of the host's bookkeeping.
   let previous: Promise<void> = Promise.resolve();
   const tally = (step: number, chunk: number[], l: number, logits: Float32Array): void => {
-    if (!Number.isFinite(l)) throw new Error(`the loss became ${l} at epoch ${state.epoch}, step ${step + 1}: lower --lr`);
+    if (!Number.isFinite(l)) throw new UserError(`the loss became ${l} at epoch ${state.epoch}, step ${step + 1}; lower --lr`);
     const predicted = argmaxRows(logits, CLASS_NAMES.length);
     state.partial.loss += l * chunk.length;
     state.partial.hits += chunk.filter((i, k) => cache.samples[i]!.label === predicted[k]).length;
     state.partial.count += chunk.length;
     imagesThisRun += chunk.length;
     const elapsed = (performance.now() - t0) / 1000;
-    const done = (state.epoch - 1) * stepsPerEpoch + step + 1;
-    const remaining = opts.epochs * stepsPerEpoch - done;
+    const done = (state.epoch - 1) * steps + step + 1;
+    const remaining = opts.epochs * steps - done;
     progress.status(
-      `epoch ${state.epoch}/${opts.epochs}  step ${step + 1}/${stepsPerEpoch}  ` +
+      `epoch ${state.epoch}/${opts.epochs}  step ${step + 1}/${steps}  ` +
         `loss ${(state.partial.loss / state.partial.count).toFixed(4)}  ` +
         `${(imagesThisRun / elapsed).toFixed(1)} img/s  ETA ${fmtTime((elapsed / stepsThisRun) * remaining)}`,
     );
   };
 
+  // Without validation faces (an official split of train and test only, or --val-subjects 0) there is
+  // nothing to choose or schedule by: the latest epoch's model is the one kept as best.
+  const validated = split.val.length > 0;
+  if (!validated) progress.line('no validation faces: best.safetensors is the latest epoch\'s model, and the learning rate stays as it is');
+  if (state.history.length > 0) await files.write(metricsFile, metricsText(state.history)); // a kill may have cut it short
   while (state.epoch <= opts.epochs) {
     const order = shuffled(split.train, opts.seed * 7919 + state.epoch);
     model.train();
-    for (; state.step < stepsPerEpoch; state.step++) {
+    for (; state.step < steps; state.step++) {
+      files.throwFailure(); // a failed save stops the run now, not an epoch later
       if (stopRequested() || (opts.maxSteps !== undefined && stepsThisRun >= opts.maxSteps)) {
         await previous;
         await save();
         await files.drain();
         return 'stopped';
       }
-      const chunk = order.slice(state.step * opts.batchSize, (state.step + 1) * opts.batchSize);
+      const chunk = order.slice(state.step * opts.batchSize, state.step === steps - 1 ? order.length : (state.step + 1) * opts.batchSize);
       const rand = seededRandom((opts.seed * 1_000_003 + state.epoch * 10_007 + state.step) >>> 0);
       const [loss, logits] = scope(() => {
         const b = faceBatch(cache, chunk, opts.imageSize, rand);
@@ -149,29 +171,33 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<'done' | 'stopp
       previous = done;
     }
     await previous;
+    files.throwFailure();
     const val = await evaluate(model, cache, split.val, opts);
-    const record = {
+    const record: EpochRecord = {
       epoch: state.epoch,
       trainLoss: state.partial.loss / state.partial.count,
       trainAccuracy: state.partial.hits / state.partial.count,
       valLoss: val.loss,
       valAccuracy: val.accuracy,
       lr: opt.lr,
+      valRecall: val.recall,
+      valConfusion: val.confusion,
     };
     state.history.push(record);
-    await appendFile(metricsFile, JSON.stringify({ ...record, valRecall: val.recall, valConfusion: val.confusion }) + '\n');
-    const reduced = plateau.step(val.loss);
+    const reduced = validated && plateau.step(val.loss);
     let note = reduced ? `  lr → ${opt.lr.toExponential(1)}` : '';
-    if (val.accuracy > state.bestValAccuracy) {
-      state.bestValAccuracy = val.accuracy;
+    if (!validated || val.accuracy > state.bestValAccuracy) {
+      if (validated) state.bestValAccuracy = val.accuracy;
       const meta = { epoch: String(state.epoch), val_accuracy: String(val.accuracy), image_size: String(opts.imageSize) };
       await files.write(join(opts.out, 'best.safetensors'), await checkpointBytes(model, meta));
-      await confusionPng(join(opts.out, 'confusion_val_best.png'), val.confusion, CLASS_NAMES, `validation, epoch ${state.epoch} (best)`);
-      note += '  (best: saved best.safetensors)';
+      if (validated) {
+        await confusionPng(join(opts.out, 'confusion_val_best.png'), val.confusion, CLASS_NAMES, `validation, epoch ${state.epoch} (best)`);
+        note += '  (best so far: best.safetensors)';
+      }
     }
     progress.line(
       `epoch ${state.epoch}/${opts.epochs}: train loss ${record.trainLoss.toFixed(4)} acc ${(100 * record.trainAccuracy).toFixed(1)}%  ` +
-        `val loss ${val.loss.toFixed(4)} acc ${(100 * val.accuracy).toFixed(1)}%${note}`,
+        (validated ? `val loss ${val.loss.toFixed(4)} acc ${(100 * val.accuracy).toFixed(1)}%${note}` : 'no validation'),
     );
     state.epoch++;
     state.step = 0;

@@ -12,7 +12,8 @@ import { OPTIM_PREFIX, loadStateEntries, stateEntries } from '../model/checkpoin
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { SGD } from './optim/sgd.js';
-import { userError } from '../errors.js';
+import { UserError, reason, userError } from '../errors.js';
+import { SafetensorsError } from '../safetensors/errors.js';
 
 export interface EpochRecord {
   epoch: number;
@@ -21,6 +22,9 @@ export interface EpochRecord {
   valLoss: number;
   valAccuracy: number;
   lr: number;
+  /** Per class (null for a class absent from validation, as JSON writes NaN). */
+  valRecall: (number | null)[];
+  valConfusion: number[][];
 }
 
 export interface LoopState {
@@ -47,16 +51,28 @@ export async function trainStateBytes(model: Module, opt: SGD, state: LoopState)
   return serializeSafetensors(await stateEntries(model, momentum), { format: 'oaenet-train', state: JSON.stringify(state) });
 }
 
-/** Restores model and optimizer in place; returns the loop state. */
-export async function loadTrainState(path: string, model: Module, opt: SGD): Promise<LoopState> {
-  const { entries, metadata } = await readSafetensorsFile(path);
+/** A training checkpoint read and checked whole: its tensors and loop state, or a one-line error. */
+export async function readTrainCheckpoint(path: string): Promise<{ entries: Map<string, Entry>; state: LoopState }> {
+  const { entries, metadata } = await asUserError(path, 'is damaged', () => readSafetensorsFile(path));
   if (metadata.format !== 'oaenet-train' || !metadata.state) {
     throw userError(path, 'is not a training checkpoint of this program', 'pass the last.safetensors of a run to --resume, or start a new run');
   }
+  let state: LoopState;
+  try {
+    state = JSON.parse(metadata.state) as LoopState;
+  } catch (e) {
+    throw damaged(path, 'is damaged', `its loop state is not JSON: ${reason(e)}`);
+  }
+  return { entries, state };
+}
+
+/** Restores model and optimizer in place; returns the loop state. */
+export async function loadTrainState(path: string, model: Module, opt: SGD): Promise<LoopState> {
+  const { entries, state } = await readTrainCheckpoint(path);
   const modelEntries = new Map<string, Entry>();
   const optimEntries = new Map<string, Entry>();
   for (const [k, e] of entries) (k.startsWith(OPTIM_PREFIX) ? optimEntries : modelEntries).set(k.startsWith(OPTIM_PREFIX) ? k.slice(OPTIM_PREFIX.length) : k, e);
-  loadStateEntries(model, modelEntries, {});
+  await asUserError(path, 'does not fit this model', async () => loadStateEntries(model, modelEntries, { source: path }));
   const params = model.namedParameters();
   const buffers = new Map<Tensor, Tensor>();
   for (const [name, e] of optimEntries) {
@@ -66,5 +82,19 @@ export async function loadTrainState(path: string, model: Module, opt: SGD): Pro
   }
   opt.loadState(buffers);
   for (const t of buffers.values()) t.dispose();
-  return JSON.parse(metadata.state) as LoopState;
+  return state;
+}
+
+/** A checkpoint that cannot be resumed; the run folder's other files are still the user's. */
+const damaged = (path: string, what: string, detail: string): UserError =>
+  userError(path, `${what} (${detail})`, 'it cannot be resumed: restore it from a copy, or start the run again in another --out');
+
+/** Runs `fn`, turning a SafetensorsError (`<path>: <problem>; <fix>`) into `damaged` with its problem. */
+async function asUserError<T>(path: string, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!(e instanceof SafetensorsError)) throw e;
+    throw damaged(path, what, e.message.replace(`${path}: `, '').split('; ')[0]!);
+  }
 }

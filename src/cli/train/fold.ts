@@ -11,11 +11,12 @@ import { consoleProgress, tty } from '../progress.js';
 import type { TrainConfig } from './config.js';
 import type { PlannedRun } from './resume.js';
 import { foldSplit } from './split_policy.js';
+import type { StopRequest } from './stop_request.js';
 import { finishedFold, testBest } from './test_run.js';
 import { disposeTrainee, prepareTrainee } from './trainee.js';
 
 /** The run's test metrics; null when it was stopped (saved, to be resumed). */
-export async function trainFold(cache: FaceCache, config: TrainConfig, run: PlannedRun, stopRequested: () => boolean): Promise<Metrics | null> {
+export async function trainFold(cache: FaceCache, config: TrainConfig, run: PlannedRun, stop: StopRequest): Promise<Metrics | null> {
   if (config.crossValidate) {
     const finished = await finishedFold(run);
     if (finished) return finished;
@@ -25,11 +26,12 @@ export async function trainFold(cache: FaceCache, config: TrainConfig, run: Plan
   console.log(describeSplit(cache.samples, split));
   const trainee = await prepareTrainee(config, run);
   try {
-    const result = await trainLoop({ ...trainee, cache, split, ...config.loop, out: run.out, progress: consoleProgress, stopRequested });
+    const result = await trainLoop({ ...trainee, cache, split, ...config.loop, out: run.out, progress: consoleProgress, stopRequested: stop.requested });
     if (result === 'stopped') {
       const { state } = trainee;
-      console.log(`${tty ? '\n' : ''}saved ${lastCheckpointPath(run.out)} after step ${state.step} of epoch ${state.epoch}; continue with the same flags plus --resume`);
-      if (stopRequested()) process.exitCode = 130;
+      const where = state.step > 0 ? `after step ${state.step} of epoch ${state.epoch}` : state.epoch > 1 ? `after epoch ${state.epoch - 1}` : 'before its first step';
+      console.log(`${tty ? '\n' : ''}saved ${lastCheckpointPath(run.out)} ${where}; continue with the same flags plus --resume`);
+      if (stop.requested()) process.exitCode = stop.exitCode();
       return null;
     }
     return await testBest(trainee.model, cache, split.test, config.loop, run.out);

@@ -1,10 +1,12 @@
-// --resume against the run folders. Checked before any work, so that a forgotten --resume or a
-// mistyped --out fails at once rather than after preprocessing; and when a run is loaded, that it was
-// started with the same settings, since other settings would not continue it the same way.
+// --resume against the run folders, checked before any work, so that a forgotten --resume, a mistyped
+// --out, a damaged checkpoint or a changed setting fails at once rather than after preprocessing. A run
+// continues only with the settings it was started with (kept in its checkpoint's loop state), since
+// others would not continue it the same way: each one that changed is named.
 
 import { existsSync } from 'node:fs';
-import { UserError } from '../../errors.js';
-import { lastCheckpointPath } from '../../training/train_state.js';
+import { resolve } from 'node:path';
+import { UserError, userError } from '../../errors.js';
+import { lastCheckpointPath, readTrainCheckpoint } from '../../training/train_state.js';
 import type { FoldRun, TrainConfig } from './config.js';
 
 /** A run of the command, and whether it continues one started earlier. */
@@ -12,17 +14,26 @@ export interface PlannedRun extends FoldRun {
   resume: boolean;
 }
 
-/** The runs, each continued where it has a checkpoint; --resume needs one at least, a fresh start none. */
-export function planRuns(runs: readonly FoldRun[], resume: boolean): PlannedRun[] {
+/**
+ * The runs, each continued where it has a checkpoint; --resume needs one at least, a fresh start none.
+ * Every checkpoint to continue is read whole and must have been started with today's settings.
+ */
+export async function planRuns(config: TrainConfig): Promise<PlannedRun[]> {
+  const { runs, resume } = config;
   const started = runs.filter((r) => existsSync(lastCheckpointPath(r.out)));
   if (resume && started.length === 0) throw new UserError(`${lastCheckpointPath(runs[0]!.out)}: no run to resume; start one without --resume`);
   if (!resume && started.length > 0) throw new UserError(`${started[0]!.out}: already holds a run; pass --resume to continue it, or choose another --out`);
+  for (const r of started) {
+    const path = lastCheckpointPath(r.out);
+    checkSameRun(path, (await readTrainCheckpoint(path)).state.config ?? {}, runIdentity(config, r.fold));
+  }
   return runs.map((r) => ({ ...r, resume: started.includes(r) }));
 }
 
 /** The settings that make a run what it is, kept in its checkpoint (a type, not an interface, to be stored as a record). */
 export type RunIdentity = {
   dataset: string;
+  dataDir: string | null;
   imageSize: number;
   batchSize: number;
   epochs: number;
@@ -30,15 +41,60 @@ export type RunIdentity = {
   folds: number;
   fold: number;
   holdout: string[] | null;
+  valSubjects: number | null;
+  lr: number;
+  momentum: number;
+  islandWeight: number;
+  lovaszWeight: number;
+};
+
+/** Each setting's flag, for naming the ones that changed. */
+const FLAG_OF: Record<keyof RunIdentity, string> = {
+  dataset: '--dataset',
+  dataDir: '--data-dir',
+  imageSize: '--image-size',
+  batchSize: '--batch-size',
+  epochs: '--epochs',
+  seed: '--seed',
+  folds: '--folds',
+  fold: '--fold',
+  holdout: '--holdout-subjects',
+  valSubjects: '--val-subjects',
+  lr: '--lr',
+  momentum: '--momentum',
+  islandWeight: '--island-weight',
+  lovaszWeight: '--lovasz-weight',
 };
 
 export function runIdentity(config: TrainConfig, fold: number): RunIdentity {
-  const { loop, split } = config;
-  return { dataset: config.dataset, imageSize: loop.imageSize, batchSize: loop.batchSize, epochs: loop.epochs, seed: loop.seed, folds: split.folds, fold, holdout: split.holdout ?? null };
+  const { loop, split, sgd } = config;
+  return {
+    dataset: config.dataset,
+    dataDir: config.dataDir === undefined ? null : resolve(config.dataDir),
+    imageSize: loop.imageSize,
+    batchSize: loop.batchSize,
+    epochs: loop.epochs,
+    seed: loop.seed,
+    folds: split.folds,
+    fold,
+    holdout: split.holdout ?? null,
+    valSubjects: split.valSubjects ?? null,
+    lr: sgd.lr,
+    momentum: sgd.momentum,
+    islandWeight: loop.weights.island,
+    lovaszWeight: loop.weights.lovasz,
+  };
 }
 
-/** Throws unless the checkpoint at `path` was started with the identity it is resumed with. */
+const show = (v: unknown): string => (v === null || v === undefined ? '(not given)' : Array.isArray(v) ? v.join(',') : String(v));
+
+/**
+ * Throws unless the checkpoint at `path` was started with the settings it is resumed with, naming each
+ * one that differs. A setting the checkpoint does not record (one written before it was kept) is not checked.
+ */
 export function checkSameRun(path: string, saved: Record<string, unknown>, now: RunIdentity): void {
-  const was = JSON.stringify(saved), is = JSON.stringify(now);
-  if (was !== is) throw new UserError(`${path}: the run was started with ${was}; resume it with the same flags (now ${is})`);
+  const changed = (Object.keys(FLAG_OF) as (keyof RunIdentity)[]).filter((k) => k in saved && JSON.stringify(saved[k]) !== JSON.stringify(now[k]));
+  if (changed.length === 0) return;
+  const list = changed.map((k) => `${FLAG_OF[k]} ${show(saved[k])} (now ${show(now[k])})`).join(', ');
+  throw userError(path, `the run was started with ${list}`, 'resume it with the flags it was started with, or start a new run in another --out');
 }

@@ -7,7 +7,7 @@ import { SGD } from '../../training/optim/sgd.js';
 import { ReduceLROnPlateau } from '../../training/schedule.js';
 import { lastCheckpointPath, loadTrainState, type LoopState } from '../../training/train_state.js';
 import type { TrainConfig } from './config.js';
-import { checkSameRun, runIdentity, type PlannedRun } from './resume.js';
+import { runIdentity, type PlannedRun } from './resume.js';
 
 export interface Trainee {
   model: OAENet;
@@ -22,17 +22,14 @@ export function disposeTrainee(t: Trainee): void {
 }
 
 export async function prepareTrainee(config: TrainConfig, run: PlannedRun): Promise<Trainee> {
-  const identity = runIdentity(config, run.fold);
   const model = new OAENet({ numClasses: CLASS_NAMES.length, inputSize: config.loop.imageSize, seed: config.loop.seed });
   const opt = new SGD(model.parameters(), config.sgd);
   const plateau = new ReduceLROnPlateau(opt, 0.1, 7);
-  const state: LoopState = { epoch: 1, step: 0, lr: opt.lr, plateau: plateau.state, bestValAccuracy: -1, partial: { loss: 0, hits: 0, count: 0 }, history: [], config: identity };
+  const state: LoopState = { epoch: 1, step: 0, lr: opt.lr, plateau: plateau.state, bestValAccuracy: -1, partial: { loss: 0, hits: 0, count: 0 }, history: [], config: runIdentity(config, run.fold) };
   const trainee: Trainee = { model, opt, plateau, state };
   if (!run.resume) return trainee;
   try {
-    const lastPath = lastCheckpointPath(run.out);
-    trainee.state = await loadTrainState(lastPath, model, opt);
-    checkSameRun(lastPath, trainee.state.config, identity);
+    trainee.state = await loadTrainState(lastCheckpointPath(run.out), model, opt); // its settings were checked by planRuns
     opt.lr = trainee.state.lr;
     plateau.state = { ...trainee.state.plateau };
     console.log(`resuming at epoch ${trainee.state.epoch}, step ${trainee.state.step + 1}`);
