@@ -1,17 +1,22 @@
 // Evaluation / prediction CLI.
 //   node dist/evaluate.js --model FILE --dataset ckplus --data-dir DIR   accuracy, per-class recall, confusion
-//   node dist/evaluate.js --model FILE --image PHOTO [--landmarks FILE]  the 7 probabilities as JSON
-// Without --landmarks, the face and its 68 landmarks come from the landmark nets, by the data pipeline's rule.
+//   node dist/evaluate.js --model FILE --image PHOTO [--landmarks FILE]  every face's 7 probabilities as JSON
+//   node dist/evaluate.js --model FILE --images DIR                      one JSON line (or CSV rows) per photo
+// Without --landmarks, every face the detector finds (score ≥ --min-score) gets its 68 landmarks from the
+// landmark nets and a prediction. Flags are checked before the GPU is opened.
 
-import { evaluateDataset } from './cli/evaluate/dataset_eval.js';
-import { predictImage } from './cli/evaluate/predict_image.js';
-import { parseFlags, type FlagTable } from './cli/flags.js';
+import { datasetEvaluation } from './cli/evaluate/dataset_eval.js';
+import { folderPrediction } from './cli/evaluate/predict_folder.js';
+import { outFolder } from './cli/evaluate/out_folder.js';
+import { imagePrediction } from './cli/evaluate/predict_image.js';
+import { parseFlags, type FlagTable, type Flags } from './cli/flags.js';
 import { DATASET_NAMES } from './data/datasets/index.js';
 import { CLASS_NAMES } from './data/labels.js';
-import { UserError, reason, runCli } from './errors.js';
+import { UserError, reason, runCli, userError } from './errors.js';
+import { FIND_FACES } from './face/detect/index.js';
 import { FACE_SIZE } from './face/geometry.js';
 import { closeGpu, initGpu } from './kernels/context.js';
-import { checkpointImageSize } from './model/checkpoint.js';
+import { IMAGE_SIZES, checkpointImageSize, isImageSize } from './model/checkpoint.js';
 import { loadCheckpoint, readModelFile } from './model/checkpoint_file.js';
 import { OAENet } from './model/oaenet.js';
 
@@ -20,31 +25,62 @@ const FLAGS = {
   dataset: { type: 'string', help: `evaluate a dataset: ${DATASET_NAMES.join(', ')}` },
   'data-dir': { type: 'string', help: 'the dataset folder (or list/CSV file)' },
   split: { type: 'string', help: 'which samples: all, or the official train/val/test split', default: 'all' },
-  image: { type: 'string', help: 'predict one photo' },
-  landmarks: { type: 'string', help: "the photo's 68-point landmark file (else detected)" },
+  cache: { type: 'string', help: "a face cache file to reuse or build (e.g. training's); default: faces prepared in memory" },
+  image: { type: 'string', help: 'predict every face of one photo (JSON on stdout)' },
+  images: { type: 'string', help: 'predict every face of every photo in a folder (not its subfolders): one JSON line per photo on stdout, progress on stderr' },
+  landmarks: { type: 'string', help: "with --image: the photo's 68-point landmark file (else every face is detected)" },
+  'min-score': { type: 'number', help: 'smallest face detector score taken as a face', default: FIND_FACES.scoreThreshold },
+  format: { type: 'string', help: 'with --image/--images: json, or csv (one row per face)', default: 'json' },
   'image-size': { type: 'int', help: "network input side (default: the checkpoint's, else 224)" },
   'batch-size': { type: 'int', help: 'images per batch', default: 16 },
-  out: { type: 'string', help: 'folder for the confusion-matrix PNG and metrics JSON (dataset mode), or the prediction picture (--image)' },
+  out: { type: 'string', help: "folder for the confusion-matrix PNG and metrics JSON (dataset mode; default: the model's folder), or the prediction pictures (--image, --images)" },
 } satisfies FlagTable;
+
+type EvalFlags = Flags<typeof FLAGS>;
+
+/** Every flag combination and value checked, before any file is read or the GPU opened. */
+function checkFlags(f: EvalFlags): { modelPath: string; format: 'json' | 'csv' } {
+  if (!f.model) throw new UserError('evaluate.js: --model FILE is required (e.g. runs/ckplus/best.safetensors)');
+  const modes = [f.image, f.images, f.dataset].filter((m) => m !== undefined).length;
+  if (modes !== 1) throw new UserError('evaluate.js: pass one of --image PHOTO, --images DIR, or --dataset NAME --data-dir DIR');
+  if (f.landmarks !== undefined && f.image === undefined) throw new UserError('evaluate.js: --landmarks goes with --image (one photo, one landmark file)');
+  if (f.cache !== undefined && f.dataset === undefined) throw new UserError('evaluate.js: --cache goes with --dataset (a face cache holds a dataset\'s faces)');
+  const size = f['image-size'];
+  if (size !== undefined && !isImageSize(size)) throw new UserError(`evaluate.js: --image-size ${size}: use ${IMAGE_SIZES}`);
+  if (!(f['min-score'] > 0 && f['min-score'] < 1)) throw new UserError(`evaluate.js: --min-score ${f['min-score']}: use a detector score between 0 and 1 (default ${FIND_FACES.scoreThreshold})`);
+  if (f['batch-size'] < 1) throw new UserError(`evaluate.js: --batch-size ${f['batch-size']}: use 1 or more`);
+  if (f.format !== 'json' && f.format !== 'csv') throw new UserError(`evaluate.js: --format ${f.format}: use json or csv`);
+  return { modelPath: f.model, format: f.format };
+}
 
 async function main(): Promise<void> {
   const f = parseFlags(process.argv.slice(2), FLAGS, 'evaluate.js');
-  const modelPath = f.model;
-  if (!modelPath) throw new UserError('evaluate.js: --model FILE is required (e.g. runs/ckplus/best.safetensors)');
-  const { image, dataset } = f;
-  if (!image === !dataset) throw new UserError('evaluate.js: pass either --image PHOTO or --dataset NAME --data-dir DIR');
+  const { modelPath, format } = checkFlags(f);
   const { metadata } = await readModelFile(modelPath).catch((e: unknown) => {
     throw new UserError(reason(e));
   });
-  const size = f['image-size'] ?? checkpointImageSize(metadata) ?? FACE_SIZE;
+  let size: number;
+  try {
+    size = f['image-size'] ?? checkpointImageSize(metadata) ?? FACE_SIZE;
+  } catch (e) {
+    throw userError(modelPath, reason(e), 'pass --image-size with the size it was trained at');
+  }
+  if (f.out !== undefined && f.dataset === undefined) await outFolder(f.out, 'the prediction pictures');
+  // Every input is read and checked before the GPU is opened.
+  const photo = { out: f.out, minScore: f['min-score'], format };
+  const run =
+    f.image !== undefined
+      ? await imagePrediction({ ...photo, image: f.image, landmarks: f.landmarks })
+      : f.images !== undefined
+        ? await folderPrediction({ ...photo, dir: f.images })
+        : await datasetEvaluation({ dataset: f.dataset!, dataDir: f['data-dir'], split: f.split, cache: f.cache, batchSize: f['batch-size'], imageSize: size, modelPath, out: f.out });
   await initGpu();
   const model = new OAENet({ numClasses: CLASS_NAMES.length, inputSize: size });
   await loadCheckpoint(model, modelPath).catch((e: unknown) => {
     throw new UserError(reason(e));
   });
   model.eval();
-  if (image) await predictImage(model, { image, landmarks: f.landmarks, out: f.out });
-  else if (dataset) await evaluateDataset(model, { dataset, dataDir: f['data-dir'], split: f.split, batchSize: f['batch-size'], imageSize: size, modelPath, out: f.out });
+  await run(model);
   model.dispose();
 }
 

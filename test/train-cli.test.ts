@@ -103,7 +103,7 @@ test('evaluate.js: evaluates a folder and predicts one image as JSON (and as a p
   const one = run('evaluate', ['--model', model, '--image', join(data, 'happy', png), '--landmarks', join(data, 'happy', `${stem}_landmarks.txt`)]);
   assert.is(one.code, 0, one.err);
   const json = JSON.parse(one.out);
-  const p = Object.values(json.probabilities) as number[];
+  const p = Object.values(json.faces[0].probabilities) as number[];
   assert.is(p.length, 7);
   assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-4);
   // A training checkpoint works too: its momentum is ignored, its input size read from its loop state.
@@ -114,10 +114,11 @@ test('evaluate.js: evaluates a folder and predicts one image as JSON (and as a p
   const detected = run('evaluate', ['--model', model, '--image', join(data, 'happy', png), '--out', join(work, 'predict')]);
   assert.is(detected.code, 0, detected.err);
   const picture = JSON.parse(detected.out);
-  assert.is(picture.landmarks, 'detected');
-  assert.is(picture.picture, join(work, 'predict', `${stem}_prediction.png`));
+  assert.is(picture.faces[0].landmarks, 'detected');
+  assert.is(picture.picture, join(work, 'predict', `${png}.prediction.png`));
   const meta = await sharp(picture.picture).metadata();
-  assert.equal([meta.format, meta.width, meta.height], ['png', 3 * 224 + 4 * 8 + 200 + 8, 22 + 224 + 40]);
+  // The 640×490 photo drawn 360 px high, then the face's row of panels.
+  assert.equal([meta.format, meta.width, meta.height], ['png', 3 * 224 + 4 * 8 + 200 + 8, 22 + 360 + 8 + 22 + 224 + 40]);
 });
 
 test('train --cross-validate: every fold, a summary, and a resume that trains nothing again', () => {

@@ -12,14 +12,41 @@ export interface BgrImage {
 }
 
 /**
+ * The most pixels decoded: 50 megapixels, more than a camera's usual photo. Decoding holds the pixels
+ * twice (sharp's R,G,B and our B,G,R: 300 MB at the limit), and a PNG of one colour compresses a
+ * thousandfold, so a small file can name a huge image.
+ */
+export const MAX_PIXELS = 50_000_000;
+/** The smallest side decoded: a face needs some pixels for the nets to find it and the crop to hold it. */
+export const MIN_SIDE = 16;
+
+/** An image too large or too small to decode; its message is the problem alone ("W×H pixels: …"). */
+export class ImageSizeError extends Error {
+  override name = 'ImageSizeError';
+}
+
+/** Why an image of width × height pixels is refused, or null. */
+export function imageSizeProblem(width: number, height: number): string | null {
+  const size = `${width}×${height} pixels`;
+  if (width * height > MAX_PIXELS) return `${size} (${Math.round((width * height) / 1e6)} megapixels) is over the limit of ${MAX_PIXELS / 1e6} megapixels`;
+  if (Math.min(width, height) < MIN_SIDE) return `${size} is too small to show a face (at least ${MIN_SIDE} pixels a side)`;
+  return null;
+}
+
+/**
  * Decodes a PNG/JPEG (path or bytes) like cv2.imread(path) in colour mode: EXIF orientation applied,
  * alpha dropped, greyscale replicated into B = G = R, colour in OpenCV's B,G,R order, which the mask and
- * the network inputs keep.
+ * the network inputs keep. The size is read from the header first: an image outside MIN_SIDE…MAX_PIXELS
+ * is an ImageSizeError before any pixel is decoded.
  */
 export async function decodeBgr(input: string | Uint8Array): Promise<BgrImage> {
   const { default: sharp } = await import('sharp');
   const src = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const { data, info } = await sharp(src).autoOrient().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  // The header alone, whatever size it claims; the decode then enforces the limit itself as well.
+  const header = await sharp(src, { limitInputPixels: false }).metadata();
+  const problem = imageSizeProblem(header.width ?? 0, header.height ?? 0);
+  if (problem) throw new ImageSizeError(problem);
+  const { data, info } = await sharp(src, { limitInputPixels: MAX_PIXELS }).autoOrient().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   const { width, height, channels } = info;
   const n = width * height;
   const out = new Uint8Array(n * 3);

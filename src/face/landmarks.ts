@@ -1,9 +1,13 @@
-// 68-point landmark files ("x y" per line, CK+ style) and finding the file that belongs to an image.
-// Parsing is strict: a file that is not exactly 68 pairs of finite numbers is an Error naming the
-// file and line, because a silently wrong landmark moves the crop and the mask. Node modules are
-// imported on use, so browsers can bundle the parser.
+// 68-point landmark files ("x y" per line, CK+ style), finding the file that belongs to an image, and
+// whether 68 points can be a face of an image at all. Parsing is strict: a file that is not exactly 68
+// pairs of finite numbers is an Error naming the file and line, because a silently wrong landmark moves
+// the crop and the mask. Node modules are imported on use, so browsers can bundle the parser.
 
+import { alignment, cropBox, transformPoints } from './align.js';
 import { LANDMARKS } from './geometry.js';
+
+/** The smallest face crop aligned: below it the crop is a smear (and at 0 px there is none). */
+export const MIN_FACE_CROP = 8;
 
 /** Parses 68 lines of "x y" into [x0, y0, x1, y1, …] (float64). Blank lines are ignored. */
 export function parseLandmarks(text: string, file = 'landmarks'): Float64Array {
@@ -27,6 +31,24 @@ export function parseLandmarks(text: string, file = 'landmarks'): Float64Array {
   });
   if (n !== LANDMARKS) throw new Error(`${file}: ${n} landmarks, expected ${LANDMARKS}`);
   return out;
+}
+
+/**
+ * Why 68 points cannot be a face of a width × height image, or null: most of them outside the image
+ * (the crop would be black), or a crop below MIN_FACE_CROP pixels (the points all in one place, e.g. a
+ * file of zeros, or the mouth not below the eyes).
+ */
+export function faceProblem(lm: ArrayLike<number>, width: number, height: number): string | null {
+  let outside = 0;
+  for (let i = 0; i < LANDMARKS; i++) {
+    const [x, y] = [lm[2 * i]!, lm[2 * i + 1]!];
+    if (!(x >= 0 && y >= 0 && x < width && y < height)) outside++;
+  }
+  if (outside > LANDMARKS / 2) return `${outside} of its ${LANDMARKS} landmarks lie outside the ${width}×${height} image`;
+  const [left, top, right, bottom] = cropBox(transformPoints(lm, alignment(lm).matrix));
+  const side = Math.min(right - left, bottom - top);
+  if (side < MIN_FACE_CROP) return `its landmarks outline a face ${Math.max(0, side)} px across, too small to align: at least ${MIN_FACE_CROP} px, with the eyes above the mouth`;
+  return null;
 }
 
 export async function readLandmarks(file: string): Promise<Float64Array> {

@@ -117,24 +117,35 @@ export function decodeDetections(head: Float32Array, width: number, height: numb
   });
 }
 
-function iou(a: readonly number[], b: readonly number[]): number {
+/** Overlap of two [x, y, w, h] boxes: intersection over union. */
+export type Overlap = (a: readonly number[], b: readonly number[]) => number;
+
+function intersection(a: readonly number[], b: readonly number[]): number {
   const w = Math.max(0, Math.min(a[0]! + a[2]!, b[0]! + b[2]!) - Math.max(a[0]!, b[0]!));
   const h = Math.max(0, Math.min(a[1]! + a[3]!, b[1]! + b[3]!) - Math.max(a[1]!, b[1]!));
-  const inter = w * h;
-  return inter / (a[2]! * a[3]! + b[2]! * b[3]! - inter);
+  return w * h;
 }
 
+export const iou: Overlap = (a, b) => {
+  const inter = intersection(a, b);
+  return inter / (a[2]! * a[3]! + b[2]! * b[3]! - inter);
+};
+
+/** Intersection over the smaller box: 1 for a box inside another, whatever their sizes. */
+export const overlapOfSmaller: Overlap = (a, b) => intersection(a, b) / Math.min(a[2]! * a[3]!, b[2]! * b[3]!);
+
 /**
- * Greedy NMS over [x, y, w, h] boxes: take the best remaining box, drop those overlapping it by IoU > iouThreshold.
- * Ties go to the later index (the package sorts ascending, stably, and pops from the end). Returns kept indices.
+ * Greedy NMS over [x, y, w, h] boxes: take the best remaining box, drop those overlapping it by more than
+ * `threshold` (IoU unless `overlap` says otherwise). Ties go to the later index (the package sorts
+ * ascending, stably, and pops from the end). Returns kept indices.
  */
-export function nonMaxSuppression(boxes: readonly (readonly number[])[], scores: readonly number[], iouThreshold: number): number[] {
+export function nonMaxSuppression(boxes: readonly (readonly number[])[], scores: readonly number[], threshold: number, overlap: Overlap = iou): number[] {
   let order = scores.map((score, i) => ({ score, i })).sort((p, q) => p.score - q.score).map((c) => c.i);
   const pick: number[] = [];
   while (order.length > 0) {
     const cur = order.pop()!;
     pick.push(cur);
-    order = order.filter((j) => iou(boxes[cur]!, boxes[j]!) <= iouThreshold);
+    order = order.filter((j) => overlap(boxes[cur]!, boxes[j]!) <= threshold);
   }
   return pick;
 }

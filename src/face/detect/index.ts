@@ -12,7 +12,7 @@
 
 import { Tensor, scope } from '../../graph/tensor.js';
 import type { BgrImage } from '../image.js';
-import { DETECTOR_MEAN_RGB, TinyFaceDetector, decodeDetections, type DetectorOptions, type FaceBox } from './detector.js';
+import { DETECTOR_MEAN_RGB, TinyFaceDetector, decodeDetections, nonMaxSuppression, overlapOfSmaller, type DetectorOptions, type FaceBox } from './detector.js';
 import { FaceLandmark68Net, LANDMARK_INPUT, LANDMARK_MEAN_RGB } from './landmark68.js';
 import type { FileReader } from './weights.js';
 
@@ -25,6 +25,22 @@ export interface Rect {
   width: number;
   height: number;
 }
+
+/** How a photo is searched for every face: the detector input sizes whose boxes are pooled, and the smallest score kept. */
+export interface FindSettings {
+  inputSizes: readonly number[];
+  scoreThreshold: number;
+}
+
+/**
+ * Input 320 finds the faces that fill part of a photo (CK+'s 640×490 frames, a group), 160 those that fill
+ * the frame (face crops of 48 to 256 px, where 320 finds nothing or boxes part of the face). 0.3 is the
+ * data pipeline's threshold: every CK+ face scores above it, blank and noise images stay below 0.15.
+ */
+export const FIND_FACES: Readonly<FindSettings> = { inputSizes: [320, 160], scoreThreshold: 0.3 };
+
+/** A box more than half inside a better one is the same face seen at another input size (or a part of it). */
+const SAME_FACE = 0.5;
 
 export interface Face {
   box: FaceBox;
@@ -146,7 +162,18 @@ export class FaceLandmarker {
     return faces.map((f, i) => ({ ...f, landmarks: landmarksToImage(out.subarray(i * 136, (i + 1) * 136), f.crop) }));
   }
 
-  /** Detection, then landmarks for every face found. */
+  /**
+   * Every face of a photo, best score first: the boxes of each input size pooled, a box more than half
+   * inside a better one dropped, then 68 landmarks for each.
+   */
+  async findFaces(img: BgrImage, s: Readonly<FindSettings> = FIND_FACES): Promise<Face[]> {
+    const boxes: FaceBox[] = [];
+    for (const inputSize of s.inputSizes) boxes.push(...(await this.detectFaces(img, { inputSize, scoreThreshold: s.scoreThreshold })));
+    const keep = nonMaxSuppression(boxes.map((b) => [b.x, b.y, b.width, b.height]), boxes.map((b) => b.score), SAME_FACE, overlapOfSmaller);
+    return this.landmarks(img, keep.map((i) => boxes[i]!));
+  }
+
+  /** Detection at one input size, then landmarks for every face found. */
   async detect(img: BgrImage, opts: DetectorOptions = {}): Promise<Face[]> {
     return this.landmarks(img, await this.detectFaces(img, opts));
   }
