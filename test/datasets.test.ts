@@ -262,13 +262,14 @@ test('AffectNet: CSV landmarks inline, dropped codes, official train/val, end-to
   await copyInto(root, [[ck('happy/S010_006_00000015.png'), 'Manually_Annotated_Images/1/a.png'], [ck('happy/S010_006_00000015.png'), 'Manually_Annotated_Images/2/d.png']]);
   const ds = await readDataset('affectnet', root);
   assert.equal(ds.samples.map((s) => [basename(s.source), CLASS_NAMES[s.label], s.split]), [['a.png', 'happy', 'train'], ['d.png', 'anger', 'val']]);
+  assert.equal(ds.notes, [`${join(root, 'Manually_Annotated_file_lists/training.csv')}: 2 of 3 rows left out, their classes not among the 7: 1 contempt (7), 1 not a face (10)`]);
   assert.equal(Array.from(ds.samples[0]!.landmarks as Float64Array), pts);
   const cache = await buildCache(ds, { size: 32 });
   assert.equal(cache.samples.map((s) => s.source), ['Manually_Annotated_Images/1/a.png', 'Manually_Annotated_Images/2/d.png']);
 
   const train = join(root, 'Manually_Annotated_file_lists/training.csv');
   await writeFile(train, `${header}\n${row('1/a.png', 11)}\n`);
-  await userErrorOf(() => readDataset('affectnet', root), `${train}:2`, 'label "11" is out of range', '7 (dropped)');
+  await userErrorOf(() => readDataset('affectnet', root), `${train}:2`, 'label "11" is out of range', '7 contempt (left out), 8 none (left out)');
   await writeFile(train, `${header}\n${row('1/a.png', 1, pts.slice(0, 134))}\n`);
   await userErrorOf(() => readDataset('affectnet', root), `${train}:2`, '134 numbers, not 136');
 });
