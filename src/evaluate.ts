@@ -6,8 +6,8 @@
 import { evaluateDataset } from './cli/evaluate/dataset_eval.js';
 import { predictImage } from './cli/evaluate/predict_image.js';
 import { parseFlags, type FlagTable } from './cli/flags.js';
-import { DATASET_NAMES } from './data/datasets/index.js';
-import { CLASS_NAMES } from './data/labels.js';
+import { DATASET_NAMES, readOptions } from './data/datasets/index.js';
+import { CLASS_NAMES, LABEL_ORDER_HELP } from './data/labels.js';
 import { UserError, reason, runCli } from './errors.js';
 import { FACE_SIZE } from './face/geometry.js';
 import { readSafetensorsFile } from './safetensors/file.js';
@@ -20,7 +20,11 @@ const FLAGS = {
   model: { type: 'string', help: 'checkpoint (best.safetensors of a run, or weights with the official names)' },
   dataset: { type: 'string', help: `evaluate a dataset: ${DATASET_NAMES.join(', ')}` },
   'data-dir': { type: 'string', help: 'the dataset folder (or list/CSV file)' },
-  split: { type: 'string', help: 'which samples: all, or the official train/val/test split', default: 'all' },
+  split: { type: 'string', help: 'which samples: all, or train/val/test as train.js splits them (with the same --folds, --fold and --seed)', default: 'all' },
+  folds: { type: 'int', help: 'k-fold of data without an official test split, as given to train.js', default: 5 },
+  fold: { type: 'int', help: 'k-fold: the held-out test fold, as given to train.js', default: 0 },
+  seed: { type: 'int', help: 'the --seed given to train.js (it deals the folds and the validation set)', default: 0 },
+  'label-order': { type: 'string', help: LABEL_ORDER_HELP },
   image: { type: 'string', help: 'predict one photo' },
   landmarks: { type: 'string', help: "the photo's 68-point landmark file (else detected)" },
   'image-size': { type: 'int', help: "network input side (default: the checkpoint's, else 224)" },
@@ -45,7 +49,7 @@ async function main(): Promise<void> {
   });
   model.eval();
   if (image) await predictImage(model, { image, landmarks: f.landmarks, out: f.out });
-  else if (dataset) await evaluateDataset(model, { dataset, dataDir: f['data-dir'], split: f.split, batchSize: f['batch-size'], imageSize: size, modelPath, out: f.out });
+  else if (dataset) await evaluateDataset(model, { dataset, dataDir: f['data-dir'], read: readOptions(dataset, f['label-order']), split: f.split, splitOptions: { folds: f.folds, fold: f.fold, seed: f.seed }, batchSize: f['batch-size'], imageSize: size, modelPath, out: f.out });
   model.dispose();
 }
 

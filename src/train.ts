@@ -10,7 +10,6 @@ import { summariseFolds, type FoldResult } from './cli/train/cross_validation.js
 import { loadFaceCache } from './cli/train/face_cache.js';
 import { trainFold } from './cli/train/fold.js';
 import { planRuns } from './cli/train/resume.js';
-import { checkCrossValidation } from './cli/train/split_policy.js';
 import { stopOnCtrlC } from './cli/train/stop_request.js';
 import { runCli } from './errors.js';
 import { closeGpu, initGpu } from './kernels/context.js';
@@ -28,7 +27,6 @@ async function main(): Promise<void> {
   if (gpu.info.software && imageSize > 64) {
     console.log(`note: this adapter renders on the CPU, so training at ${imageSize} px will be very slow (see the ETA); --image-size 32 or 64 makes a quick run, a GPU a real one`);
   }
-  if (config.crossValidate) checkCrossValidation(cache, config.dataset);
 
   const stopRequested = stopOnCtrlC();
   const results: FoldResult[] = [];

@@ -4,9 +4,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ensureCache } from '../../data/cache.js';
-import { readDataset } from '../../data/datasets/index.js';
+import { readDataset, type ReadOptions } from '../../data/datasets/index.js';
 import { CLASS_NAMES } from '../../data/labels.js';
-import { splitSamples } from '../../data/splits.js';
+import { splitSamples, type SplitOptions } from '../../data/splits.js';
 import { UserError, userError } from '../../errors.js';
 import type { OAENet } from '../../model/oaenet.js';
 import { evaluate } from '../../training/loop.js';
@@ -16,8 +16,11 @@ import { metricsJson, report } from '../report.js';
 export interface DatasetEvalOptions {
   dataset: string;
   dataDir: string | undefined;
+  read: ReadOptions;
   /** all, train, val or test. */
   split: string;
+  /** How train.js split the data (its folds, fold and seed): the same options give the same parts. */
+  splitOptions: SplitOptions;
   batchSize: number;
   imageSize: number;
   /** The checkpoint the model was loaded from; its folder is the default output folder. */
@@ -28,14 +31,15 @@ export interface DatasetEvalOptions {
 export async function evaluateDataset(model: OAENet, opts: DatasetEvalOptions): Promise<void> {
   const { dataset, dataDir, split: which, modelPath } = opts;
   if (dataDir === undefined && dataset !== 'synthetic') throw new UserError(`--data-dir is required with --dataset ${dataset}`);
-  const ds = await readDataset(dataset, dataDir ?? '');
+  const ds = await readDataset(dataset, dataDir ?? '', opts.read);
+  for (const note of ds.notes ?? []) console.log(note);
   const out = resolve(opts.out ?? dirname(modelPath));
   await mkdir(out, { recursive: true });
   const { cache } = await ensureCache(join(out, `cache-${dataset}.safetensors`), ds);
   let indices = cache.samples.map((_, i) => i);
   if (which !== 'all') {
     if (which !== 'train' && which !== 'val' && which !== 'test') throw new UserError(`--split ${which}: use all, train, val or test`);
-    indices = splitSamples(cache.samples, {}, ds.path)[which];
+    indices = splitSamples(cache.samples, opts.splitOptions, ds.path)[which];
   }
   if (!indices.length) throw userError(ds.path, `the ${which} split is empty`, 'choose another --split');
   const m = await evaluate(model, cache, indices, opts);
