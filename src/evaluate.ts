@@ -8,6 +8,7 @@ import { predictImage } from './cli/evaluate/predict_image.js';
 import { parseFlags, type FlagTable } from './cli/flags.js';
 import { DATASET_NAMES, readOptions } from './data/datasets/index.js';
 import { CLASS_NAMES, LABEL_ORDER_HELP } from './data/labels.js';
+import { DEFAULT_FOLDS } from './data/splits.js';
 import { UserError, reason, runCli } from './errors.js';
 import { FACE_SIZE } from './face/geometry.js';
 import { readSafetensorsFile } from './safetensors/file.js';
@@ -21,7 +22,7 @@ const FLAGS = {
   dataset: { type: 'string', help: `evaluate a dataset: ${DATASET_NAMES.join(', ')}` },
   'data-dir': { type: 'string', help: 'the dataset folder (or list/CSV file)' },
   split: { type: 'string', help: 'which samples: all, or train/val/test as train.js splits them (with the same --folds, --fold and --seed)', default: 'all' },
-  folds: { type: 'int', help: 'k-fold of data without an official test split, as given to train.js', default: 5 },
+  folds: { type: 'int', help: 'k-fold of data without an official test split, as given to train.js', default: DEFAULT_FOLDS },
   fold: { type: 'int', help: 'k-fold: the held-out test fold, as given to train.js', default: 0 },
   seed: { type: 'int', help: 'the --seed given to train.js (it deals the folds and the validation set)', default: 0 },
   'label-order': { type: 'string', help: LABEL_ORDER_HELP },

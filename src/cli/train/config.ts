@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { DATASET_NAMES, readOptions, type ReadOptions } from '../../data/datasets/index.js';
 import { dataDirFor, detectDataset } from '../../data/datasets/detect.js';
 import { LABEL_ORDER_HELP } from '../../data/labels.js';
+import { DEFAULT_FOLDS, DEFAULT_VAL_FRACTION } from '../../data/splits.js';
 import { UserError } from '../../errors.js';
 import type { LoopSettings } from '../../training/loop.js';
 import type { Flags, FlagTable } from '../flags.js';
@@ -21,12 +22,12 @@ export const TRAIN_FLAGS = {
   out: { type: 'string', help: 'run folder (checkpoints, metrics.jsonl, plots)' },
   resume: { type: 'bool', help: 'continue the run in --out where it stopped' },
   seed: { type: 'int', help: 'seed of initialisation, split, shuffling and augmentation', default: 0 },
-  folds: { type: 'int', help: 'k-fold of data without an official test split (by subject where it has subject ids, else class-stratified faces): number of folds', default: 5 },
+  folds: { type: 'int', help: 'k-fold of data without an official test split (by subject where it has subject ids, else class-stratified faces): number of folds', default: DEFAULT_FOLDS },
   fold: { type: 'int', help: 'k-fold: the held-out test fold', default: 0 },
   'cross-validate': { type: 'bool', help: 'train every fold in turn (<out>/fold-<i>), then report the mean test accuracy and the pooled confusion matrix' },
   'holdout-subjects': { type: 'string', help: 'comma-separated test subjects (e.g. S010,S011) instead of folds' },
   'val-subjects': { type: 'int', help: 'data with subject ids: training subjects moved to validation (checkpoint selection; default: --val-fraction of them, at least 1)' },
-  'val-fraction': { type: 'number', help: 'share of the training subjects (or faces, where there are no subject ids) held out for validation, class-stratified, unless the data has its own validation split (default 0.12)' },
+  'val-fraction': { type: 'number', help: `share of the training subjects (or faces, where there are no subject ids) held out for validation, class-stratified, unless the data has its own validation split (default ${DEFAULT_VAL_FRACTION})` },
   'island-weight': { type: 'number', help: 'weight of the island loss', default: 0.1 },
   'lovasz-weight': { type: 'number', help: 'weight of the Lovász-softmax segmentation loss', default: 1 },
   cache: { type: 'string', help: 'preprocessed face cache file (default: <out>/../cache-<dataset>.safetensors)' },

@@ -128,7 +128,7 @@ const SPLIT_FOLDERS: ReadonlyMap<string, OfficialSplit> = new Map([
 ]);
 
 /** The official split a folder name stands for (train/, val/, test/, PublicTest/, … in any case), else null. */
-export const splitOfFolder = (name: string): OfficialSplit | null => SPLIT_FOLDERS.get(name.toLowerCase()) ?? null;
+const splitOfFolder = (name: string): OfficialSplit | null => SPLIT_FOLDERS.get(name.toLowerCase()) ?? null;
 
 /**
  * `<split>/<class>/<image>` folders (FER2013 and RAF-DB as Kaggle shares them): each image labelled by

@@ -24,7 +24,7 @@ const LAYOUTS: readonly [name: string, layout: Layout][] = [
 ];
 
 /** The folder a dataset is read from when no --data-dir is given. */
-export const defaultDataDir = (dataset: string): string => join('data', dataset);
+const defaultDataDir = (dataset: string): string => join('data', dataset);
 
 /** The dataset whose layout `path` has; a UserError naming the choices when none or several fit. */
 export function detectDataset(path: string): string {
