@@ -10,8 +10,9 @@ import { folderPrediction } from './cli/evaluate/predict_folder.js';
 import { outFolder } from './cli/evaluate/out_folder.js';
 import { imagePrediction } from './cli/evaluate/predict_image.js';
 import { parseFlags, type FlagTable, type Flags } from './cli/flags.js';
-import { DATASET_NAMES } from './data/datasets/index.js';
-import { CLASS_NAMES } from './data/labels.js';
+import { DATASET_NAMES, readOptions } from './data/datasets/index.js';
+import { CLASS_NAMES, LABEL_ORDER_HELP } from './data/labels.js';
+import { DEFAULT_FOLDS } from './data/splits.js';
 import { UserError, reason, runCli, userError } from './errors.js';
 import { FIND_FACES } from './face/detect/index.js';
 import { FACE_SIZE } from './face/geometry.js';
@@ -24,7 +25,11 @@ const FLAGS = {
   model: { type: 'string', help: "checkpoint: best.safetensors of a run, or the original's weights (safetensors or PyTorch .pth)" },
   dataset: { type: 'string', help: `evaluate a dataset: ${DATASET_NAMES.join(', ')}` },
   'data-dir': { type: 'string', help: 'the dataset folder (or list/CSV file)' },
-  split: { type: 'string', help: 'which samples: all, or the official train/val/test split', default: 'all' },
+  split: { type: 'string', help: 'which samples: all, or train/val/test as train.js splits them (with the same --folds, --fold and --seed)', default: 'all' },
+  folds: { type: 'int', help: 'k-fold of data without an official test split, as given to train.js', default: DEFAULT_FOLDS },
+  fold: { type: 'int', help: 'k-fold: the held-out test fold, as given to train.js', default: 0 },
+  seed: { type: 'int', help: 'the --seed given to train.js (it deals the folds and the validation set)', default: 0 },
+  'label-order': { type: 'string', help: LABEL_ORDER_HELP },
   cache: { type: 'string', help: "a face cache file to reuse or build (e.g. training's); default: faces prepared in memory" },
   image: { type: 'string', help: 'predict every face of one photo (JSON on stdout)' },
   images: { type: 'string', help: 'predict every face of every photo in a folder (not its subfolders): one JSON line per photo on stdout, progress on stderr' },
@@ -73,7 +78,7 @@ async function main(): Promise<void> {
       ? await imagePrediction({ ...photo, image: f.image, landmarks: f.landmarks })
       : f.images !== undefined
         ? await folderPrediction({ ...photo, dir: f.images })
-        : await datasetEvaluation({ dataset: f.dataset!, dataDir: f['data-dir'], split: f.split, cache: f.cache, batchSize: f['batch-size'], imageSize: size, modelPath, out: f.out });
+        : await datasetEvaluation({ dataset: f.dataset!, dataDir: f['data-dir'], read: readOptions(f.dataset!, f['label-order']), split: f.split, splitOptions: { folds: f.folds, fold: f.fold, seed: f.seed }, cache: f.cache, batchSize: f['batch-size'], imageSize: size, modelPath, out: f.out });
   await initGpu();
   const model = new OAENet({ numClasses: CLASS_NAMES.length, inputSize: size });
   await loadCheckpoint(model, modelPath).catch((e: unknown) => {

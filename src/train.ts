@@ -10,7 +10,6 @@ import { loadFaceCache } from './cli/train/face_cache.js';
 import { trainFold } from './cli/train/fold.js';
 import { planRuns } from './cli/train/resume.js';
 import { openRunFolder } from './cli/train/run_folder.js';
-import { checkCrossValidation } from './cli/train/split_policy.js';
 import { stopOnSignals } from './cli/train/stop_request.js';
 import { runCli } from './errors.js';
 import { closeGpu, initGpu } from './kernels/context.js';
@@ -31,7 +30,6 @@ async function main(): Promise<void> {
     if (gpu.info.software && imageSize > 64) {
       console.log(`note: this adapter renders on the CPU, so training at ${imageSize} px will be very slow (see the ETA); --image-size 32 or 64 makes a quick run, a GPU a real one`);
     }
-    if (config.crossValidate) checkCrossValidation(cache, config.dataset);
 
     const stop = stopOnSignals();
     const results: FoldResult[] = [];

@@ -199,7 +199,8 @@ test('RAF-DB basic: labels, train_/test_ split, no landmarks', async () => {
     ['train_00002_aligned.jpg', 'neutral', 'train', null],
     ['test_0001_aligned.jpg', 'surprise', 'test', null],
   ]);
-  assert.equal(splitSamples(ds.samples, {}, root), { train: [0, 1], val: [], test: [2] });
+  // Two training faces of two classes: none to spare for a validation set, and that is said.
+  await userErrorOf(async () => splitSamples(ds.samples, {}, root), root, '2 training faces are too few to hold some out for validation');
   // Landmarks are detected on the image itself, so a missing image is the first problem.
   await userErrorOf(() => buildCache(ds), join(root, 'Image/aligned/train_00001_aligned.jpg'), 'cannot decode the image');
   // With the images there (RAF-DB's aligned faces: 100×100 colour JPEGs), every face is cached in list order,
@@ -229,7 +230,7 @@ test('FER2013: pixels, Usage splits, label map; bad labels and pixel rows', asyn
     assert.equal(ds.samples.map((s) => [CLASS_NAMES[s.label], s.split, basename(s.source)]), [['anger', 'train', 'fer2013.csv:2'], ['neutral', 'val', 'fer2013.csv:3'], ['happy', 'test', 'fer2013.csv:4']]);
     const img = ds.samples[1]!.image;
     assert.ok(typeof img !== 'string' && img.width === 48 && img.data[0] === 7 && img.data[300] === (307 % 256));
-    assert.equal(splitSamples(ds.samples, {}, path), { train: [0], val: [1], test: [2] });
+    assert.equal(splitSamples(ds.samples, {}, path), { train: [0], val: [1], test: [2], how: 'test: the official test split; validation: the official validation split' });
   }
   // 48×48 crops: the landmark net sees the whole image as the face. On these patterns its landmarks give
   // no face crop, so none is a face; a real face (a CK+ crop) is, and the pattern beside it is left out.
@@ -262,13 +263,14 @@ test('AffectNet: CSV landmarks inline, dropped codes, official train/val, end-to
   await copyInto(root, [[ck('happy/S010_006_00000015.png'), 'Manually_Annotated_Images/1/a.png'], [ck('happy/S010_006_00000015.png'), 'Manually_Annotated_Images/2/d.png']]);
   const ds = await readDataset('affectnet', root);
   assert.equal(ds.samples.map((s) => [basename(s.source), CLASS_NAMES[s.label], s.split]), [['a.png', 'happy', 'train'], ['d.png', 'anger', 'val']]);
+  assert.equal(ds.notes, [`${join(root, 'Manually_Annotated_file_lists/training.csv')}: 2 of 3 rows left out, their classes not among the 7: 1 contempt (7), 1 not a face (10)`]);
   assert.equal(Array.from(ds.samples[0]!.landmarks as Float64Array), pts);
   const cache = await buildCache(ds, { size: 32 });
   assert.equal(cache.samples.map((s) => s.source), ['Manually_Annotated_Images/1/a.png', 'Manually_Annotated_Images/2/d.png']);
 
   const train = join(root, 'Manually_Annotated_file_lists/training.csv');
   await writeFile(train, `${header}\n${row('1/a.png', 11)}\n`);
-  await userErrorOf(() => readDataset('affectnet', root), `${train}:2`, 'label "11" is out of range', '7 (dropped)');
+  await userErrorOf(() => readDataset('affectnet', root), `${train}:2`, 'label "11" is out of range', '7 contempt (left out), 8 none (left out)');
   await writeFile(train, `${header}\n${row('1/a.png', 1, pts.slice(0, 134))}\n`);
   await userErrorOf(() => readDataset('affectnet', root), `${train}:2`, '134 numbers, not 136');
 });
@@ -354,16 +356,17 @@ test('CK+ held-out subject list, and empty or impossible splits', async () => {
   const sp = splitSamples(s, { testSubjects: ['S005', 'S010'] }, 'ck');
   assert.equal(subjectsOf(s, sp.test), ['S005', 'S010']);
   assert.is(sp.test.length, s.filter((x) => x.subject === 'S005' || x.subject === 'S010').length);
-  assert.is(sp.val.length, 0);
+  assert.is(subjectsOf(s, sp.val).length, Math.round(0.12 * 92), '12% of the training subjects validate');
   await userErrorOf(async () => splitSamples(s, { testSubjects: ['S005', 'S777'] }, 'ck'), 'ck:', 'S777', 'not in the data');
   await userErrorOf(async () => splitSamples(s, { testSubjects: subjectsOf(s) }, 'ck'), 'ck:', 'training split is empty');
   await userErrorOf(async () => splitSamples(s, { folds: 95 }, 'ck'), 'ck:', 'empty test splits', '--folds 94 or fewer');
   await userErrorOf(async () => splitSamples(s, { folds: 5, fold: 5 }, 'ck'), 'fold 5 is not in 0…4');
   await userErrorOf(async () => splitSamples(s, { testSubjects: ['S005'], valSubjects: 93 }, 'ck'), 'empty split');
-  await userErrorOf(async () => splitSamples(s, {}, 'ck'), 'ck:', 'no official split', '--folds');
-  const noSubjects = [{ source: 'a', label: 0, subject: null, split: 'train' as const }];
-  await userErrorOf(async () => splitSamples(noSubjects, { folds: 2 }, 'x'), 'x:', 'no subject id');
-  await userErrorOf(async () => splitSamples(noSubjects, {}, 'x'), 'x:', 'holds out no samples');
+  // Without flags, data without an official split is dealt into the default 5 folds.
+  assert.equal(splitSamples(s, {}, 'ck'), splitSamples(s, { folds: 5, fold: 0 }, 'ck'));
+  const onlyTrain = [{ source: 'a', label: 0, subject: null, split: 'train' as const }];
+  await userErrorOf(async () => splitSamples(onlyTrain, { folds: 2 }, 'x'), 'x:', 'holds out no samples');
+  await userErrorOf(async () => splitSamples([{ ...onlyTrain[0]!, split: null }, { ...onlyTrain[0]!, split: null, subject: 'P1' }], {}, 'x'), 'x:', '1 of 2 samples have no subject id', 'or none');
 });
 
 test.run();

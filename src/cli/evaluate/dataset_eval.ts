@@ -6,9 +6,9 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { buildCache, ensureCache } from '../../data/cache.js';
-import { readDataset } from '../../data/datasets/index.js';
+import { readDataset, type ReadOptions } from '../../data/datasets/index.js';
 import { CLASS_NAMES } from '../../data/labels.js';
-import { splitSamples } from '../../data/splits.js';
+import { splitSamples, type SplitOptions } from '../../data/splits.js';
 import { UserError, userError } from '../../errors.js';
 import type { OAENet } from '../../model/oaenet.js';
 import { evaluate } from '../../training/loop.js';
@@ -20,8 +20,11 @@ import { metricsJson, report } from '../report.js';
 export interface DatasetEvalOptions {
   dataset: string;
   dataDir: string | undefined;
+  read: ReadOptions;
   /** all, train, val or test. */
   split: string;
+  /** How train.js split the data (its folds, fold and seed): the same options give the same parts. */
+  splitOptions: SplitOptions;
   batchSize: number;
   imageSize: number;
   /** The checkpoint the model was loaded from; its folder is the default output folder. */
@@ -36,14 +39,15 @@ export async function datasetEvaluation(opts: DatasetEvalOptions): Promise<(mode
   const { dataset, dataDir, split: which, modelPath } = opts;
   if (dataDir === undefined && dataset !== 'synthetic') throw new UserError(`--data-dir is required with --dataset ${dataset}`);
   if (which !== 'all' && which !== 'train' && which !== 'val' && which !== 'test') throw new UserError(`--split ${which}: use all, train, val or test`);
-  const ds = await readDataset(dataset, dataDir ?? '');
+  const ds = await readDataset(dataset, dataDir ?? '', opts.read);
+  for (const note of ds.notes ?? []) console.log(note);
   const out = resolve(opts.out ?? dirname(modelPath));
   await outFolder(out, 'the report', opts.out === undefined);
   return async (model) => {
     const onProgress = (done: number, total: number): void => consoleProgress.status(`preparing faces ${done}/${total}`);
     const { cache, rebuilt } = opts.cache === undefined ? { cache: await buildCache(ds, { onProgress }), rebuilt: true } : await ensureCache(opts.cache, ds, { onProgress });
     consoleProgress.line(`faces: ${cache.count} from ${ds.path}${opts.cache === undefined ? '' : ` (cache ${opts.cache}, ${rebuilt ? 'built' : 'reused'})`}`);
-    const indices = which === 'all' ? cache.samples.map((_, i) => i) : splitSamples(cache.samples, {}, ds.path)[which];
+    const indices = which === 'all' ? cache.samples.map((_, i) => i) : splitSamples(cache.samples, opts.splitOptions, ds.path)[which];
     if (!indices.length) throw userError(ds.path, `the ${which} split is empty`, 'choose another --split');
     const m = await evaluate(model, cache, indices, opts);
     console.log(`${dataset} (${which}, ${indices.length} faces), model ${modelPath}:\n${report(m)}`);

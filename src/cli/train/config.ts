@@ -1,15 +1,19 @@
 // The training command's flags and the run config read from them, checked once, before any work.
 
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DATASET_NAMES } from '../../data/datasets/index.js';
+import { DATASET_NAMES, readOptions, type ReadOptions } from '../../data/datasets/index.js';
+import { dataDirFor, detectDataset } from '../../data/datasets/detect.js';
+import { LABEL_ORDER_HELP } from '../../data/labels.js';
+import { DEFAULT_FOLDS, DEFAULT_VAL_FRACTION } from '../../data/splits.js';
 import { UserError } from '../../errors.js';
 import type { LoopSettings } from '../../training/loop.js';
 import type { Flags, FlagTable } from '../flags.js';
+import { checkSplitFlags, type SplitPolicy } from './split_policy.js';
 
 export const TRAIN_FLAGS = {
-  dataset: { type: 'string', help: `dataset format: ${DATASET_NAMES.join(', ')}`, default: 'synthetic' },
-  'data-dir': { type: 'string', help: 'dataset folder (or list/CSV file); not needed for synthetic' },
+  dataset: { type: 'string', help: `dataset format: ${DATASET_NAMES.join(', ')} (default: told from the layout of --data-dir; synthetic without one)` },
+  'data-dir': { type: 'string', help: 'dataset folder (or list/CSV file); default data/<dataset> under the current folder, e.g. data/ckplus; not needed for synthetic' },
+  'label-order': { type: 'string', help: LABEL_ORDER_HELP },
   epochs: { type: 'int', help: 'epochs', default: 50, range: { min: 1 } },
   'batch-size': { type: 'int', help: 'images per step', default: 60, range: { min: 2 } },
   lr: { type: 'number', help: 'SGD learning rate', default: 1e-2, range: { above: 0 } },
@@ -18,28 +22,18 @@ export const TRAIN_FLAGS = {
   out: { type: 'string', help: 'run folder (checkpoints, metrics.jsonl, plots)' },
   resume: { type: 'bool', help: 'continue the run in --out where it stopped' },
   seed: { type: 'int', help: 'seed of initialisation, split, shuffling and augmentation', default: 0 },
-  folds: { type: 'int', help: 'subject k-fold: number of folds', default: 5, range: { min: 2 } },
-  fold: { type: 'int', help: 'subject k-fold: the held-out test fold', default: 0, range: { min: 0 } },
+  folds: { type: 'int', help: 'k-fold of data without an official test split (by subject where it has subject ids, else class-stratified faces): number of folds', default: DEFAULT_FOLDS, range: { min: 2 } },
+  fold: { type: 'int', help: 'k-fold: the held-out test fold', default: 0, range: { min: 0 } },
   'cross-validate': { type: 'bool', help: 'train every fold in turn (<out>/fold-<i>), then report the mean test accuracy and the pooled confusion matrix' },
   'holdout-subjects': { type: 'string', help: 'comma-separated test subjects (e.g. S010,S011) instead of folds' },
-  'val-subjects': { type: 'int', help: 'training subjects moved to validation (checkpoint selection; default: 12% of them, at least 1)', range: { min: 0 } },
+  'val-subjects': { type: 'int', help: 'data with subject ids: training subjects moved to validation (checkpoint selection; default: --val-fraction of them, at least 1)', range: { min: 0 } },
+  'val-fraction': { type: 'number', help: `share of the training subjects (or faces, where there are no subject ids) held out for validation, class-stratified, unless the data has its own validation split (default ${DEFAULT_VAL_FRACTION})` },
   'island-weight': { type: 'number', help: 'weight of the island loss', default: 0.1, range: { min: 0 } },
   'lovasz-weight': { type: 'number', help: 'weight of the Lovász-softmax segmentation loss', default: 1, range: { min: 0 } },
   cache: { type: 'string', help: 'preprocessed face cache file (default: <out>/../cache-<dataset>.safetensors)' },
   'max-steps': { type: 'int', help: 'stop (saving, resumable) after this many steps', range: { min: 1 } },
   'preprocess-only': { type: 'bool', help: 'build the face cache and stop (e.g. to carry it to a GPU host)' },
 } satisfies FlagTable;
-
-/** How faces are split when the data has subject ids (otherwise the dataset's official split holds). */
-export interface SplitPolicy {
-  /** Subject k-fold: the number of folds. */
-  folds: number;
-  /** The held-out test subjects, instead of a fold. */
-  holdout: string[] | undefined;
-  /** Training subjects moved to validation; undefined: 12% of them, at least 1. */
-  valSubjects: number | undefined;
-  seed: number;
-}
 
 /** One training run of the command: the held-out fold and the run's folder. */
 export interface FoldRun {
@@ -51,6 +45,8 @@ export interface TrainConfig {
   dataset: string;
   /** Undefined: the preprocessed face cache must exist already (a GPU host may carry only that). */
   dataDir: string | undefined;
+  /** How the dataset is read (a list file's label order). */
+  read: ReadOptions;
   cachePath: string;
   /** The run folder; a cross-validation's folds are runs in its fold-<i> folders. */
   out: string;
@@ -65,19 +61,18 @@ export interface TrainConfig {
 }
 
 export function trainConfig(f: Flags<typeof TRAIN_FLAGS>): TrainConfig {
-  const dataset = f.dataset;
+  const dataset = f.dataset ?? (f['data-dir'] === undefined ? 'synthetic' : detectDataset(f['data-dir']));
+  if (f.dataset === undefined && f['data-dir'] !== undefined) console.log(`dataset: ${dataset}, told from the layout of ${f['data-dir']} (--dataset NAME chooses)`);
   const imageSize = f['image-size'];
   if (imageSize % 16 !== 0 || imageSize < 32 || imageSize > 224) throw new UserError(`--image-size ${imageSize}: use a multiple of 16 from 32 to 224`);
   const out = resolve(f.out ?? join('runs', dataset));
-  const cachePath = resolve(f.cache ?? join(out, '..', `cache-${dataset}.safetensors`));
-  if (f['data-dir'] === undefined && dataset !== 'synthetic' && !existsSync(cachePath)) {
-    throw new UserError(`--data-dir is required for --dataset ${dataset} (or --cache naming a preprocessed face cache)`);
-  }
   const crossValidate = f['cross-validate'];
   if (crossValidate && (f['holdout-subjects'] !== undefined || f.fold !== 0)) throw new UserError('--cross-validate trains every fold: drop --fold and --holdout-subjects');
-  return {
+  const cachePath = resolve(f.cache ?? join(out, '..', `cache-${dataset}.safetensors`));
+  const config: TrainConfig = {
     dataset,
-    dataDir: f['data-dir'],
+    dataDir: dataDirFor(dataset, f['data-dir'], cachePath),
+    read: readOptions(dataset, f['label-order']),
     cachePath,
     out,
     resume: f.resume,
@@ -88,6 +83,7 @@ export function trainConfig(f: Flags<typeof TRAIN_FLAGS>): TrainConfig {
       folds: f.folds,
       holdout: f['holdout-subjects']?.split(',').map((s) => s.trim()).filter(Boolean),
       valSubjects: f['val-subjects'],
+      valFraction: f['val-fraction'],
       seed: f.seed,
     },
     sgd: { lr: f.lr, momentum: f.momentum },
@@ -100,4 +96,6 @@ export function trainConfig(f: Flags<typeof TRAIN_FLAGS>): TrainConfig {
       maxSteps: f['max-steps'],
     },
   };
+  checkSplitFlags(dataset, config.split, crossValidate);
+  return config;
 }

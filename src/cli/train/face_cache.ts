@@ -9,9 +9,10 @@ import { FACE_SIZE } from '../../face/geometry.js';
 import { status } from '../progress.js';
 import type { TrainConfig } from './config.js';
 
-export async function loadFaceCache({ dataset, dataDir, cachePath }: TrainConfig): Promise<FaceCache> {
+export async function loadFaceCache({ dataset, dataDir, read, cachePath }: TrainConfig): Promise<FaceCache> {
   if (dataDir !== undefined || dataset === 'synthetic') {
-    const ds = await readDataset(dataset, dataDir ?? '');
+    const ds = await readDataset(dataset, dataDir ?? '', read);
+    for (const note of ds.notes ?? []) console.log(note);
     const { cache, rebuilt } = await ensureCache(cachePath, ds, { onProgress: (done, total) => status(`preprocessing faces ${done}/${total}`) });
     console.log(`${rebuilt ? '\n' : ''}faces: ${cache.count} from ${ds.path} (cache ${cachePath}${rebuilt ? ', rebuilt' : ''})`);
     return cache;

@@ -2,8 +2,9 @@
 // UserError naming the path and the fix).
 
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { reason, userError } from '../../errors.js';
+import type { LabelTally } from '../labels.js';
 
 export type OfficialSplit = 'train' | 'val' | 'test';
 
@@ -36,6 +37,8 @@ export interface Sample extends SampleMeta {
 export interface Dataset {
   /** The reader's name (DATASET_NAMES). */
   name: string;
+  /** Lines for the user about what was read, e.g. how many samples were left out and why. */
+  notes?: string[];
   /** What it was read from (a folder, a list file or a CSV), absolute: names the dataset in messages. */
   path: string;
   /** The folder that sample sources are stored relative to in a cache, absolute. */
@@ -116,4 +119,39 @@ export function csvColumns<K extends string>(header: string, names: readonly K[]
   const missing = names.filter((n) => !cols.includes(n));
   if (missing.length > 0) throw userError(`${file}:1`, `header lacks column ${missing.join(', ')}`, `the first line must name the columns ${names.join(',')}`);
   return Object.fromEntries(names.map((n) => [n, cols.indexOf(n)])) as Record<K, number>;
+}
+
+const SPLIT_FOLDERS: ReadonlyMap<string, OfficialSplit> = new Map([
+  ['train', 'train'], ['training', 'train'],
+  ['val', 'val'], ['valid', 'val'], ['validation', 'val'], ['publictest', 'val'],
+  ['test', 'test'], ['privatetest', 'test'],
+]);
+
+/** The official split a folder name stands for (train/, val/, test/, PublicTest/, … in any case), else null. */
+const splitOfFolder = (name: string): OfficialSplit | null => SPLIT_FOLDERS.get(name.toLowerCase()) ?? null;
+
+/**
+ * `<split>/<class>/<image>` folders (FER2013 and RAF-DB as Kaggle shares them): each image labelled by
+ * its class folder through `tally` (whose map names the folders), in the split its split folder names;
+ * other top-level folders are not read, an unknown class folder is an error.
+ */
+export async function readSplitClassFolders(root: string, tally: LabelTally): Promise<Sample[]> {
+  const map = tally.map;
+  const samples: Sample[] = [];
+  for (const name of await listFolder(root)) {
+    const split = splitOfFolder(name);
+    if (split === null || !(await isDirectory(join(root, name)))) continue;
+    for (const cls of await listFolder(join(root, name))) {
+      const dir = join(root, name, cls);
+      if (cls.startsWith('.') || !(await isDirectory(dir))) continue;
+      if (!map.has(cls)) throw userError(dir, `unknown class folder ${JSON.stringify(cls)}`, `name class folders ${[...map.keys()].join(', ')}, or move it out of ${join(root, name)}`);
+      for (const file of await listFolder(dir)) {
+        if (!isImageFile(file)) continue;
+        const image = join(dir, file);
+        const label = tally.label(cls, dir);
+        if (label !== null) samples.push({ source: image, image, label, subject: null, split, landmarks: null });
+      }
+    }
+  }
+  return samples;
 }

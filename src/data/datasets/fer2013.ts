@@ -1,20 +1,45 @@
-// FER2013: `fer2013.csv` with columns emotion, pixels (48×48 grey as 2304 numbers), Usage
-// (Training / PublicTest / PrivateTest = our train / val / test). The path may name the folder or the
-// CSV itself. No landmarks: the landmark nets detect them (src/data/landmark_source.ts).
+// FER2013 in either form. The original: `fer2013.csv` with columns emotion, pixels (48×48 grey as 2304
+// numbers), Usage (Training / PublicTest / PrivateTest = our train / val / test); the path may name the
+// folder or the CSV itself. As Kaggle shares it: 48×48 grey JPEGs in `train/<class>/` and
+// `test/<class>/` (angry, disgust, fear, happy, neutral, sad, surprise).
+// No landmarks: the landmark nets detect them (src/data/landmark_source.ts).
 
 import { dirname, join, resolve } from 'node:path';
 import { userError } from '../../errors.js';
-import { LABEL_MAPS, mapLabel } from '../labels.js';
-import { csvColumns, isDirectory, isFile, numberedLines, readText, splitCsvLine, type Dataset, type GrayPixels, type OfficialSplit, type Sample } from './common.js';
+import { LABEL_MAPS, LabelTally, mapLabel } from '../labels.js';
+import { csvColumns, isDirectory, isFile, numberedLines, readSplitClassFolders, readText, splitCsvLine, type Dataset, type GrayPixels, type OfficialSplit, type Sample } from './common.js';
+import { classFolders, isFileOfType, isFileSync, suggestAbove, suggestBelow, type Layout } from './layout.js';
 
 const SIDE = 48;
+const CSV = 'fer2013.csv';
 const USAGE: ReadonlyMap<string, OfficialSplit> = new Map([['Training', 'train'], ['PublicTest', 'val'], ['PrivateTest', 'test']]);
 const COLUMNS = ['emotion', 'pixels', 'Usage'] as const;
+const CLASS_FOLDERS = `${[...LABEL_MAPS.ferFolders.keys()].join('/, ')}/`;
+
+const hasClassFolders = (path: string): boolean => classFolders(path, LABEL_MAPS.ferFolders) !== 'no';
+
+export const fer2013Layout: Layout = {
+  what: `a FER2013 folder (${CSV}, or train/ and test/ holding ${CLASS_FOLDERS})`,
+  matches: (path) => isFileOfType(path, ['.csv']) || isFileSync(join(path, CSV)) || hasClassFolders(join(path, 'train')) || hasClassFolders(join(path, 'test')),
+};
 
 export async function readFer2013(path: string): Promise<Dataset> {
   const root = resolve(path);
-  const csv = (await isDirectory(root)) ? join(root, 'fer2013.csv') : root;
-  if (!(await isFile(csv))) throw userError(csv, 'file not found', 'pass the folder holding fer2013.csv, or the CSV itself');
+  if (!(await isDirectory(root))) return readCsv(root);
+  if (await isFile(join(root, CSV))) return readCsv(join(root, CSV));
+  suggestBelow(root, fer2013Layout);
+  if (!fer2013Layout.matches(root)) {
+    const problem = `holds neither ${CSV} nor train/ and test/ class folders`;
+    if (hasClassFolders(root)) suggestAbove(root, dirname(root), fer2013Layout, problem);
+    throw userError(root, problem, `pass the folder holding ${CSV} (or the CSV itself), or the one holding train/ and test/ with ${CLASS_FOLDERS}`);
+  }
+  const samples = await readSplitClassFolders(root, new LabelTally(LABEL_MAPS.ferFolders));
+  if (!samples.some((s) => s.split === 'train')) throw userError(join(root, 'train'), 'holds no images', `put the training images in train/ with ${CLASS_FOLDERS}`);
+  return { name: 'fer2013', path: root, root, samples };
+}
+
+async function readCsv(csv: string): Promise<Dataset> {
+  if (!(await isFile(csv))) throw userError(csv, 'file not found', `pass the folder holding ${CSV} (or the CSV itself), or the one holding train/ and test/ class folders`);
   const lines = numberedLines(await readText(csv, 'check its permissions'));
   if (lines.length === 0) throw userError(csv, 'is empty', 'restore it from the FER2013 release');
   const col = csvColumns(lines[0]![1], COLUMNS, csv);
