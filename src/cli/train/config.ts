@@ -1,6 +1,7 @@
 // The training command's flags and the run config read from them, checked once, before any work.
 
 import { join, resolve } from 'node:path';
+import { defaultCachePath } from '../../data/cache.js';
 import { DATASET_NAMES } from '../../data/datasets/index.js';
 import { UserError } from '../../errors.js';
 import type { LoopSettings } from '../../training/loop.js';
@@ -24,7 +25,8 @@ export const TRAIN_FLAGS = {
   'val-subjects': { type: 'int', help: 'training subjects moved to validation (checkpoint selection; default: 12% of them, at least 1)' },
   'island-weight': { type: 'number', help: 'weight of the island loss', default: 0.1 },
   'lovasz-weight': { type: 'number', help: 'weight of the Lovász-softmax segmentation loss', default: 1 },
-  cache: { type: 'string', help: 'preprocessed face cache file (default: <out>/../cache-<dataset>.safetensors)' },
+  cache: { type: 'string', help: 'preprocessed face cache folder (default: <out>/../cache-<dataset>-<data folder>-<hash>)' },
+  strict: { type: 'bool', help: 'stop at the first image that cannot be used (unreadable, missing, no face, landmarks off the image) instead of leaving it out' },
   'max-steps': { type: 'int', help: 'stop (saving, resumable) after this many steps' },
   'preprocess-only': { type: 'bool', help: 'build the face cache and stop (e.g. to carry it to a GPU host)' },
 } satisfies FlagTable;
@@ -55,6 +57,8 @@ export interface TrainConfig {
   out: string;
   resume: boolean;
   preprocessOnly: boolean;
+  /** Stop the cache build at the first unusable image (--strict). */
+  strict: boolean;
   crossValidate: boolean;
   runs: FoldRun[];
   split: SplitPolicy;
@@ -73,10 +77,11 @@ export function trainConfig(f: Flags<typeof TRAIN_FLAGS>): TrainConfig {
   return {
     dataset,
     dataDir: f['data-dir'],
-    cachePath: resolve(f.cache ?? join(out, '..', `cache-${dataset}.safetensors`)),
+    cachePath: resolve(f.cache ?? defaultCachePath(join(out, '..'), dataset, f['data-dir'])),
     out,
     resume: f.resume,
     preprocessOnly: f['preprocess-only'],
+    strict: f.strict,
     crossValidate,
     runs: crossValidate ? Array.from({ length: f.folds }, (_, i) => ({ fold: i, out: join(out, `fold-${i}`) })) : [{ fold: f.fold, out }],
     split: {
