@@ -21,7 +21,7 @@ const SKIPPED = 'skipped.txt';
 const shardName = (r: number): string => `shard-${String(r).padStart(5, '0')}.safetensors`;
 /** What a cache folder may hold: shards, the skipped list, and their temporary files mid-write. */
 const isOurs = (name: string): boolean => SHARD.test(name) || name === SKIPPED || /^\.(shard-\d{5,}\.safetensors|skipped\.txt)\.\d+\.\d+\.tmp$/.test(name);
-const REBUILD = 'build it again: pass --data-dir (with --preprocess-only to only build it)';
+const REBUILD = 'build it again with --data-dir (and --preprocess-only to only build it)';
 
 /** A file written by the single-file cache format: the safetensors header names OLD_FORMAT. */
 async function isOldCacheFile(path: string): Promise<boolean> {
@@ -137,7 +137,7 @@ export async function ensureCache(path: string, ds: Dataset, opts: CacheOptions 
 export async function readCache(path: string, expect: { dataset?: string; size?: number } = {}, opts: Pick<CacheOptions, 'strict' | 'warn'> = {}): Promise<FaceCache> {
   const st = await stat(path).catch(() => null);
   if (!st) throw userError(path, 'no face cache is there', REBUILD);
-  if (st.isFile() && (await isOldCacheFile(path))) throw userError(path, 'is a face cache of the older single-file format', REBUILD.replace('build it again', 'build it again as a folder'));
+  if (st.isFile() && (await isOldCacheFile(path))) throw userError(path, 'is a face cache of the older single-file format, which is no longer read', 'build it again with --data-dir (a cache is now a folder of shards)');
   if (!st.isDirectory()) throw userError(path, 'is not a face cache (a face cache is a folder of shard-*.safetensors files)', 'pass --cache the folder a build wrote, or --data-dir to build one');
   const found = await scanShards(path);
   const shards: ShardOnDisk[] = [];
