@@ -169,6 +169,12 @@ test('shards: a build streams to several files; an interrupted build continues w
   assert.equal(await readdir(path), ['shard-00000.safetensors', 'shard-00001.safetensors', 'shard-00002.safetensors']);
   assertSameFaces(cache, built);
   assertSameFaces(await readCache(path), built);
+  // Crops stay on disk until a batch asks for them: bytes changed in a shard after opening are what is read.
+  const last = join(path, 'shard-00002.safetensors');
+  const file = await readFile(last);
+  await writeFile(last, Buffer.concat([file.subarray(0, file.length - SIZE * SIZE), Buffer.alloc(SIZE * SIZE, 7)]));
+  assert.ok(cachedFace(cache, 4).data.every((v) => v === 7));
+  await writeFile(last, file);
   // A landmark file of face 3 (shard 1) edited: that shard alone is rebuilt.
   const root = join(tmp, 'edited');
   await mkdir(root, { recursive: true });
