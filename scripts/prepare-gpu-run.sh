@@ -5,14 +5,15 @@
 #           (shared/gpu/pack.sh; setup.sh unpacks the cache to .gpu-data/). face-api's bundles and the
 #           weights we do not use are left out, so that everything carried stays under 64 MiB.
 # Then, with the device tool, carry [".gpu", "dist"] and run for example:
-#   . .gpu/setup.sh; node dist/train.js --dataset ckplus --cache .gpu-data/cache-ckplus.safetensors \
+#   . .gpu/setup.sh; node dist/train.js --dataset ckplus --cache .gpu-data/cache-ckplus \
 #     --epochs 80 --lr 0.01 --batch-size 60 --out "$OUT/ckplus" > "$OUT/train.log" 2>&1; tail -40 "$OUT/train.log"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/data/ckplus}
 root=$(pwd)
 npm run build
-node dist/train.js --dataset ckplus --data-dir "$data" --cache .gpu-data/cache-ckplus.safetensors --preprocess-only
+rm -f .gpu-data/cache-ckplus.safetensors # the single-file cache of earlier versions: not carried twice
+node dist/train.js --dataset ckplus --data-dir "$data" --cache .gpu-data/cache-ckplus --preprocess-only
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

@@ -1,14 +1,15 @@
 // Cached faces → one batch of network inputs on the GPU: (train only) horizontal flip of face and
 // landmarks on the host, the weighted mask from the un-augmented face (src/face/mask), the photometric
 // augmentation of the face, normalisation, and a resize to the model's input size when that is
-// smaller than the 224-pixel crop the mask is defined on.
+// smaller than the 224-pixel crop the mask is defined on. The faces come from the cache at once
+// (faceBatch) or already read ahead of the step (faceBatchOf, with ReadAhead).
 
 import { Tensor, scope } from '../graph/tensor.js';
 import { resizeBilinear } from '../kernels/launchers/resize.js';
 import { FACE_SIZE, LANDMARKS } from '../face/geometry.js';
 import { packFaces, weightedMask } from '../face/mask/mask.js';
 import { augmentFaces } from './augment.js';
-import { cachedFace, type FaceCache } from './cache.js';
+import { loadFaces, type FaceCache, type LoadedFaces } from './cache/faces.js';
 
 /** A type alias so scope() accepts it. */
 export type FaceBatch = {
@@ -40,18 +41,15 @@ export function flipFace(face: Uint8Array, marks: Float64Array): void {
 }
 
 export function faceBatch(cache: FaceCache, indices: readonly number[], size: number, rand: (() => number) | null): FaceBatch {
-  if (cache.size !== FACE_SIZE) throw new Error(`the weighted mask is defined on ${FACE_SIZE}-pixel crops; this cache holds ${cache.size}-pixel ones`);
-  const n = indices.length;
-  const faces: Uint8Array[] = [];
-  const marks = new Float64Array(n * LANDMARKS * 2);
-  indices.forEach((idx, i) => {
-    const face = cachedFace(cache, idx).data;
-    const lm = marks.subarray(i * LANDMARKS * 2, (i + 1) * LANDMARKS * 2);
-    lm.set(cache.landmarks.subarray(idx * LANDMARKS * 2, (idx + 1) * LANDMARKS * 2));
-    if (rand && rand() < 0.5) flipFace(face, lm);
-    faces.push(face);
-  });
-  const labels = Tensor.from(indices.map((i) => cache.samples[i]!.label), [n], 'i32');
+  return faceBatchOf(loadFaces(cache, indices), size, rand);
+}
+
+/** The batch of faces already on the host; `rand` (train only) flips each face in turn, then augments. */
+export function faceBatchOf(loaded: LoadedFaces, size: number, rand: (() => number) | null): FaceBatch {
+  if (loaded.size !== FACE_SIZE) throw new Error(`the weighted mask is defined on ${FACE_SIZE}-pixel crops; this cache holds ${loaded.size}-pixel ones`);
+  const { faces, landmarks: marks } = loaded;
+  if (rand) faces.forEach((face, i) => rand() < 0.5 && flipFace(face, marks.subarray(i * LANDMARKS * 2, (i + 1) * LANDMARKS * 2)));
+  const labels = Tensor.from(loaded.labels, [faces.length], 'i32');
   return scope(() => {
     const packed = packFaces(faces);
     let { image, attn, mask } = weightedMask(packed, marks);

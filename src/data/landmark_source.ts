@@ -12,6 +12,7 @@
 import { FaceLandmarker } from '../face/detect/index.js';
 import type { BgrImage } from '../face/image.js';
 import { UserError, reason } from '../errors.js';
+import { UnusableSample } from './unusable_sample.js';
 
 export interface DetectSettings {
   /** Detector input sides tried in turn until one finds a face (multiples of 32). */
@@ -30,8 +31,13 @@ export function detectorKey(s: DetectSettings): string {
 }
 
 /** A sample in which no face was found (the cache leaves it out; alone, a one-line error). */
-export class NoFaceError extends UserError {
+export class NoFaceError extends UnusableSample {
   override name = 'NoFaceError';
+
+  /** `problem`: `<source>: <what was not found>`. */
+  constructor(problem: string, fix = 'give it a 68-point landmark file (<stem>_landmarks.txt beside a listed image) or leave it out') {
+    super('no face', problem, fix);
+  }
 }
 
 /** 68 landmarks [x0, y0, …] in image pixels by the rule above, or null when no face is found. */

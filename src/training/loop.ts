@@ -10,8 +10,8 @@ import { backward, noGrad } from '../graph/tape.js';
 import { checkpointBytes } from '../model/checkpoint.js';
 import type { OAENet } from '../model/oaenet.js';
 import { seededRandom, shuffled } from '../nn/init.js';
-import type { FaceCache } from '../data/cache.js';
-import { faceBatch } from '../data/face_batch.js';
+import { ReadAhead, type FaceCache } from '../data/cache.js';
+import { faceBatchOf } from '../data/face_batch.js';
 import { CLASS_NAMES } from '../data/labels.js';
 import { argmaxRows, classificationMetrics, type Metrics } from './metrics.js';
 import { oaenetObjective, type ObjectiveWeights } from './objective.js';
@@ -69,18 +69,21 @@ export function stepsPerEpoch(n: number, batchSize: number): number {
 /** metrics.jsonl: one JSON line per finished epoch. */
 const metricsText = (history: readonly EpochRecord[]): Uint8Array => new TextEncoder().encode(history.map((r) => JSON.stringify(r) + '\n').join(''));
 
-const fmtTime = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
+export const fmtTime = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
 
 /** Loss and predictions over a set in eval mode (batches of `batchSize`). */
 export async function evaluate(model: OAENet, cache: FaceCache, indices: readonly number[], opts: Pick<LoopSettings, 'batchSize' | 'imageSize'>): Promise<Metrics & { loss: number; logits: Float32Array }> {
   model.eval();
   const logits = new Float32Array(indices.length * CLASS_NAMES.length);
   let lossSum = 0;
-  for (let at = 0; at < indices.length; at += opts.batchSize) {
-    const chunk = indices.slice(at, at + opts.batchSize);
+  const chunks = Array.from({ length: Math.ceil(indices.length / opts.batchSize) }, (_, k) => indices.slice(k * opts.batchSize, (k + 1) * opts.batchSize));
+  const ahead = new ReadAhead(cache, chunks);
+  for (const [k, chunk] of chunks.entries()) {
+    const at = k * opts.batchSize;
+    const faces = await ahead.next();
     const [out, loss] = noGrad(() =>
       scope(() => {
-        const b = faceBatch(cache, chunk, opts.imageSize, null);
+        const b = faceBatchOf(faces, opts.imageSize, null);
         const { logits } = model.forward(b.image, b.attn);
         return [logits, oaenetObjective.crossEntropyOnly(logits, b.labels)];
       }),
@@ -141,6 +144,8 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<'done' | 'stopp
   if (state.history.length > 0) await files.write(metricsFile, metricsText(state.history)); // a kill may have cut it short
   while (state.epoch <= opts.epochs) {
     const order = shuffled(split.train, opts.seed * 7919 + state.epoch);
+    const chunks = Array.from({ length: steps }, (_, k) => order.slice(k * opts.batchSize, k === steps - 1 ? order.length : (k + 1) * opts.batchSize));
+    const ahead = new ReadAhead(cache, chunks.slice(state.step));
     model.train();
     for (; state.step < steps; state.step++) {
       files.throwFailure(); // a failed save stops the run now, not an epoch later
@@ -150,10 +155,11 @@ export async function trainLoop(opts: TrainLoopOptions): Promise<'done' | 'stopp
         await files.drain();
         return 'stopped';
       }
-      const chunk = order.slice(state.step * opts.batchSize, state.step === steps - 1 ? order.length : (state.step + 1) * opts.batchSize);
+      const chunk = chunks[state.step]!;
+      const faces = await ahead.next();
       const rand = seededRandom((opts.seed * 1_000_003 + state.epoch * 10_007 + state.step) >>> 0);
       const [loss, logits] = scope(() => {
-        const b = faceBatch(cache, chunk, opts.imageSize, rand);
+        const b = faceBatchOf(faces, opts.imageSize, rand);
         const out = model.forward(b.image, b.attn);
         return [oaenetObjective.total(out, b.labels, b.mask, opts.weights), out.logits];
       });

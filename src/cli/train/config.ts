@@ -1,6 +1,7 @@
 // The training command's flags and the run config read from them, checked once, before any work.
 
 import { join, resolve } from 'node:path';
+import { defaultCachePath } from '../../data/cache.js';
 import { DATASET_NAMES, readOptions, type ReadOptions } from '../../data/datasets/index.js';
 import { dataDirFor, detectDataset } from '../../data/datasets/detect.js';
 import { LABEL_ORDER_HELP } from '../../data/labels.js';
@@ -30,7 +31,8 @@ export const TRAIN_FLAGS = {
   'val-fraction': { type: 'number', help: `share of the training subjects (or faces, where there are no subject ids) held out for validation, class-stratified, unless the data has its own validation split (default ${DEFAULT_VAL_FRACTION})` },
   'island-weight': { type: 'number', help: 'weight of the island loss', default: 0.1, range: { min: 0 } },
   'lovasz-weight': { type: 'number', help: 'weight of the Lovász-softmax segmentation loss', default: 1, range: { min: 0 } },
-  cache: { type: 'string', help: 'preprocessed face cache file (default: <out>/../cache-<dataset>.safetensors)' },
+  cache: { type: 'string', help: 'preprocessed face cache folder (default: <out>/../cache-<dataset>-<data folder>-<hash>)' },
+  strict: { type: 'bool', help: 'stop at the first image that cannot be used (unreadable, missing, no face, landmarks off the image) instead of leaving it out' },
   'max-steps': { type: 'int', help: 'stop (saving, resumable) after this many steps', range: { min: 1 } },
   'preprocess-only': { type: 'bool', help: 'build the face cache and stop (e.g. to carry it to a GPU host)' },
 } satisfies FlagTable;
@@ -52,6 +54,8 @@ export interface TrainConfig {
   out: string;
   resume: boolean;
   preprocessOnly: boolean;
+  /** Stop the cache build at the first unusable image (--strict). */
+  strict: boolean;
   crossValidate: boolean;
   runs: FoldRun[];
   split: SplitPolicy;
@@ -68,15 +72,19 @@ export function trainConfig(f: Flags<typeof TRAIN_FLAGS>): TrainConfig {
   const out = resolve(f.out ?? join('runs', dataset));
   const crossValidate = f['cross-validate'];
   if (crossValidate && (f['holdout-subjects'] !== undefined || f.fold !== 0)) throw new UserError('--cross-validate trains every fold: drop --fold and --holdout-subjects');
-  const cachePath = resolve(f.cache ?? join(out, '..', `cache-${dataset}.safetensors`));
+  // A data folder (given, or in its conventional place) names its own cache; without one, the dataset's single cache there.
+  const cacheOf = (dir: string | undefined): string => resolve(f.cache ?? defaultCachePath(join(out, '..'), dataset, dir));
+  const dataDir = dataDirFor(dataset, f['data-dir'], () => cacheOf(undefined));
+  const cachePath = cacheOf(dataDir);
   const config: TrainConfig = {
     dataset,
-    dataDir: dataDirFor(dataset, f['data-dir'], cachePath),
+    dataDir,
     read: readOptions(dataset, f['label-order']),
     cachePath,
     out,
     resume: f.resume,
     preprocessOnly: f['preprocess-only'],
+    strict: f.strict,
     crossValidate,
     runs: crossValidate ? Array.from({ length: f.folds }, (_, i) => ({ fold: i, out: join(out, `fold-${i}`) })) : [{ fold: f.fold, out }],
     split: {

@@ -45,11 +45,11 @@ export function detectDataset(path: string): string {
  * faces, and when only the preprocessed face cache at `cache` is there to read (a GPU host may carry
  * only that); with neither, a UserError naming the conventional folder.
  */
-export function dataDirFor(dataset: string, given: string | undefined, cache: string): string | undefined {
+export function dataDirFor(dataset: string, given: string | undefined, cache: () => string): string | undefined {
   checkDatasetName(dataset);
   if (given !== undefined || dataset === 'synthetic') return given;
   const conventional = defaultDataDir(dataset);
   if (existsSync(conventional)) return conventional;
-  if (existsSync(cache)) return undefined;
+  if (existsSync(cache())) return undefined;
   throw userError(resolve(conventional), `no ${dataset} data found there (the default --data-dir)`, 'put the dataset there, or pass --data-dir DIR (or --cache FILE of preprocessed faces)');
 }
