@@ -42,7 +42,7 @@ test('flags: typed by their table, defaults and absent bools filled in', () => {
   }
 });
 
-test('flags: a number outside its range is one line naming the flag and the range, before any work', () => {
+test('flags: a number outside its range, or a string not among its choices, is one line naming the flag', () => {
   const RANGED = {
     epochs: { type: 'int', help: 'epochs', default: 50, range: { min: 1 } },
     lr: { type: 'number', help: 'learning rate', default: 0.01, range: { above: 0 } },
@@ -59,6 +59,9 @@ test('flags: a number outside its range is one line naming the flag and the rang
     assert.throws(() => parseFlags(argv, RANGED, 'cmd'), (e: unknown) => e instanceof UserError && e.message === message, argv.join(' '));
   }
   assert.match(usage('cmd', RANGED), /--momentum NUMBER +momentum \(≥ 0 and < 1, default 0\.9\)$/);
+  const CHOICE = { dataset: { type: 'string', help: 'dataset', choices: ['ckplus', 'rafdb'] } } satisfies FlagTable;
+  assert.is(parseFlags(['--dataset', 'rafdb'], CHOICE, 'cmd').dataset, 'rafdb');
+  assert.throws(() => parseFlags(['--dataset', 'nope'], CHOICE, 'cmd'), (e: unknown) => e instanceof UserError && e.message === 'cmd: --dataset "nope" is not one of ckplus, rafdb');
 });
 
 test('an epoch never ends in a batch of one image (batch norm cannot train on it): it joins the batch before', () => {

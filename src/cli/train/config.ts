@@ -8,7 +8,7 @@ import type { LoopSettings } from '../../training/loop.js';
 import type { Flags, FlagTable } from '../flags.js';
 
 export const TRAIN_FLAGS = {
-  dataset: { type: 'string', help: `dataset format: ${DATASET_NAMES.join(', ')}`, default: 'synthetic' },
+  dataset: { type: 'string', help: `dataset format: ${DATASET_NAMES.join(', ')}`, default: 'synthetic', choices: DATASET_NAMES },
   'data-dir': { type: 'string', help: 'dataset folder (or list/CSV file); not needed for synthetic' },
   epochs: { type: 'int', help: 'epochs', default: 50, range: { min: 1 } },
   'batch-size': { type: 'int', help: 'images per step', default: 60, range: { min: 2 } },
