@@ -2,9 +2,7 @@ import { test } from './harness.js';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { argmaxRows, classificationMetrics } from '../src/training/metrics.js';
 import { ReduceLROnPlateau } from '../src/training/schedule.js';
@@ -80,22 +78,6 @@ test('--resume names every setting that changed, and checks only those the check
   );
   const { lr: _, momentum: __, ...older } = started;
   checkSameRun('last.safetensors', older, { ...started, lr: 0.5, momentum: 0 });
-});
-
-test('SIGINT, SIGTERM and SIGHUP each ask for a save-and-stop with the shell\'s exit code; a second one quits', () => {
-  const module = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'train', 'stop_request.js');
-  const script = (signals: number): string =>
-    `const { stopOnSignals } = await import(${JSON.stringify(module)}); const stop = stopOnSignals(); ` +
-    `for (let i = 0; i < ${signals}; i++) process.kill(process.pid, process.argv[1]); ` +
-    `setTimeout(() => console.log(JSON.stringify([stop.requested(), stop.exitCode()])), 300);`;
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-    const once = spawnSync(process.execPath, ['--input-type=module', '-e', script(1), signal], { encoding: 'utf8' });
-    assert.is(once.status, 0, once.stderr);
-    assert.equal(JSON.parse(once.stdout.trim().split('\n').at(-1)!), [true, code], once.stdout);
-    assert.match(once.stdout, new RegExp(`${signal}: stopping after this step and saving`));
-    const twice = spawnSync(process.execPath, ['--input-type=module', '-e', script(2), signal], { encoding: 'utf8' });
-    assert.is(twice.status, code, `${signal} twice: ${twice.stdout}`);
-  }
 });
 
 test('metrics: accuracy, recall with an absent class, confusion', () => {
