@@ -9,7 +9,7 @@ import { ReduceLROnPlateau } from '../src/training/schedule.js';
 import { confusionPng, curvesPng } from '../src/draw/plots.js';
 import { parseFlags, usage, type FlagTable } from '../src/cli/flags.js';
 import { checkSameRun, type RunIdentity } from '../src/cli/train/resume.js';
-import { stepsPerEpoch } from '../src/training/loop.js';
+import { stepsPerEpoch, trainLoop, type TrainLoopOptions } from '../src/training/loop.js';
 import { UserError } from '../src/errors.js';
 
 const FLAGS = {
@@ -62,8 +62,13 @@ test('flags: a number outside its range, or a string not among its choices, is o
   assert.throws(() => parseFlags(['--dataset', 'nope'], CHOICE, 'cmd'), (e: unknown) => e instanceof UserError && e.message === 'cmd: --dataset "nope" is not one of ckplus, rafdb');
 });
 
-test('an epoch never ends in a batch of one image (batch norm cannot train on it): it joins the batch before', () => {
+test('an epoch never ends in a batch of one image (batch norm cannot train on it): it joins the batch before', async () => {
   assert.equal([[6, 5], [9, 4], [8, 4], [5, 4], [3, 4], [1, 4], [12, 60]].map(([n, b]) => stepsPerEpoch(n!, b!)), [1, 2, 2, 1, 1, 1, 1]);
+  // A training split of one face cannot be trained at all: refused before any work.
+  const one = { split: { train: [0], val: [] } } as unknown as TrainLoopOptions;
+  let refused: unknown;
+  await trainLoop(one).catch((e: unknown) => (refused = e));
+  assert.ok(refused instanceof UserError && /^the training split has 1 face\(s\): batch norm needs two or more/.test(refused.message), String(refused));
 });
 
 test('--resume names every setting that changed, and checks only those the checkpoint records', () => {

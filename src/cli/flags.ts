@@ -2,7 +2,7 @@
 // typo or a bad number is one line naming the flag and the fix rather than a silent default. The
 // parsed result's type follows from the table (declared with `satisfies FlagTable`, which keeps each
 // flag's literal type): a flag's type gives its value's, a default makes it always present, and a
-// bool is false unless passed. A number may have bounds and a string a list of choices, checked with the rest.
+// bool is false unless passed. A number may have bounds, and a string a list of choices.
 
 import { UserError } from '../errors.js';
 
