@@ -1,13 +1,10 @@
 import { test } from './harness.js';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { argmaxRows, classificationMetrics } from '../src/training/metrics.js';
 import { ReduceLROnPlateau } from '../src/training/schedule.js';
 import { parseFlags, usage, type FlagTable } from '../src/cli/flags.js';
 import { checkSameRun, type RunIdentity } from '../src/cli/train/resume.js';
-import { stepsPerEpoch } from '../src/training/loop.js';
+import { stepsPerEpoch, trainLoop, type TrainLoopOptions } from '../src/training/loop.js';
 import { UserError } from '../src/errors.js';
 
 const FLAGS = {
@@ -38,7 +35,7 @@ test('flags: typed by their table, defaults and absent bools filled in', () => {
   }
 });
 
-test('flags: a number outside its range is one line naming the flag and the range, before any work', () => {
+test('flags: a number outside its range, or a string not among its choices, is one line naming the flag', () => {
   const RANGED = {
     epochs: { type: 'int', help: 'epochs', default: 50, range: { min: 1 } },
     lr: { type: 'number', help: 'learning rate', default: 0.01, range: { above: 0 } },
@@ -55,14 +52,22 @@ test('flags: a number outside its range is one line naming the flag and the rang
     assert.throws(() => parseFlags(argv, RANGED, 'cmd'), (e: unknown) => e instanceof UserError && e.message === message, argv.join(' '));
   }
   assert.match(usage('cmd', RANGED), /--momentum NUMBER +momentum \(≥ 0 and < 1, default 0\.9\)$/);
+  const CHOICE = { dataset: { type: 'string', help: 'dataset', choices: ['ckplus', 'rafdb'] } } satisfies FlagTable;
+  assert.is(parseFlags(['--dataset', 'rafdb'], CHOICE, 'cmd').dataset, 'rafdb');
+  assert.throws(() => parseFlags(['--dataset', 'nope'], CHOICE, 'cmd'), (e: unknown) => e instanceof UserError && e.message === 'cmd: --dataset "nope" is not one of ckplus, rafdb');
 });
 
-test('an epoch never ends in a batch of one image (batch norm cannot train on it): it joins the batch before', () => {
+test('an epoch never ends in a batch of one image (batch norm cannot train on it): it joins the batch before', async () => {
   assert.equal([[6, 5], [9, 4], [8, 4], [5, 4], [3, 4], [1, 4], [12, 60]].map(([n, b]) => stepsPerEpoch(n!, b!)), [1, 2, 2, 1, 1, 1, 1]);
+  // A training split of one face cannot be trained at all: refused before any work.
+  const one = { split: { train: [0], val: [] } } as unknown as TrainLoopOptions;
+  let refused: unknown;
+  await trainLoop(one).catch((e: unknown) => (refused = e));
+  assert.ok(refused instanceof UserError && /^the training split has 1 face\(s\): batch norm needs two or more/.test(refused.message), String(refused));
 });
 
 test('--resume names every setting that changed, and checks only those the checkpoint records', () => {
-  const started: RunIdentity = { dataset: 'ckplus', dataDir: '/data/ck', imageSize: 32, batchSize: 4, epochs: 3, seed: 0, folds: 4, fold: 0, holdout: null, valSubjects: 1, lr: 0.01, momentum: 0.9, islandWeight: 0.1, lovaszWeight: 1 };
+  const started: RunIdentity = { dataset: 'ckplus', dataDir: '/data/ck', imageSize: 32, batchSize: 4, epochs: 3, seed: 0, folds: 4, fold: 0, holdout: null, valSubjects: 1, valFraction: null, labelOrder: null, lr: 0.01, momentum: 0.9, islandWeight: 0.1, lovaszWeight: 1 };
   checkSameRun('last.safetensors', started, { ...started });
   const now = { ...started, dataDir: '/data/other', lr: 0.02, momentum: 0.5, lovaszWeight: 0 };
   assert.throws(
@@ -73,22 +78,6 @@ test('--resume names every setting that changed, and checks only those the check
   );
   const { lr: _, momentum: __, ...older } = started;
   checkSameRun('last.safetensors', older, { ...started, lr: 0.5, momentum: 0 });
-});
-
-test('SIGINT, SIGTERM and SIGHUP each ask for a save-and-stop with the shell\'s exit code; a second one quits', () => {
-  const module = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'train', 'stop_request.js');
-  const script = (signals: number): string =>
-    `const { stopOnSignals } = await import(${JSON.stringify(module)}); const stop = stopOnSignals(); ` +
-    `for (let i = 0; i < ${signals}; i++) process.kill(process.pid, process.argv[1]); ` +
-    `setTimeout(() => console.log(JSON.stringify([stop.requested(), stop.exitCode()])), 300);`;
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-    const once = spawnSync(process.execPath, ['--input-type=module', '-e', script(1), signal], { encoding: 'utf8' });
-    assert.is(once.status, 0, once.stderr);
-    assert.equal(JSON.parse(once.stdout.trim().split('\n').at(-1)!), [true, code], once.stdout);
-    assert.match(once.stdout, new RegExp(`${signal}: stopping after this step and saving`));
-    const twice = spawnSync(process.execPath, ['--input-type=module', '-e', script(2), signal], { encoding: 'utf8' });
-    assert.is(twice.status, code, `${signal} twice: ${twice.stdout}`);
-  }
 });
 
 test('metrics: accuracy, recall with an absent class, confusion', () => {

@@ -2,12 +2,12 @@
 // typo or a bad number is one line naming the flag and the fix rather than a silent default. The
 // parsed result's type follows from the table (declared with `satisfies FlagTable`, which keeps each
 // flag's literal type): a flag's type gives its value's, a default makes it always present, and a
-// bool is false unless passed. A number may have bounds, checked with the rest.
+// bool is false unless passed. A number may have bounds, and a string a list of choices.
 
 import { UserError } from '../errors.js';
 
 export type FlagSpec =
-  | { type: 'string'; help: string; default?: string }
+  | { type: 'string'; help: string; default?: string; choices?: readonly string[] }
   | { type: 'int' | 'number'; help: string; default?: number; range?: Range }
   | { type: 'bool'; help: string };
 
@@ -73,8 +73,10 @@ export function parseFlags<T extends FlagTable>(argv: readonly string[], specs: 
     }
     const raw = inline ?? argv[++i];
     if (raw === undefined) throw new UserError(`${command}: --${name} needs a value (${spec.help})`);
-    if (spec.type === 'string') out[name] = raw;
-    else {
+    if (spec.type === 'string') {
+      if (spec.choices && !spec.choices.includes(raw)) throw new UserError(`${command}: --${name} ${JSON.stringify(raw)} is not one of ${spec.choices.join(', ')}`);
+      out[name] = raw;
+    } else {
       const v = Number(raw);
       if (!Number.isFinite(v) || (spec.type === 'int' && !Number.isInteger(v))) {
         throw new UserError(`${command}: --${name} ${JSON.stringify(raw)} is not ${spec.type === 'int' ? 'an integer' : 'a number'}`);

@@ -100,10 +100,11 @@ const LIMIT_WARNING = /^Warning: maxDynamic(Uniform|Storage)BuffersPerPipelineLa
 
 /**
  * Runs `fn` with the process's stderr (fd 2, where Dawn's C++ writes) pointed at an unlinked temporary
- * file, and returns what was written there. Node has no dup2, so fd 2 is closed and a file reopened in its place
- * (an open takes the lowest free descriptor), and afterwards the original is reopened through
- * /proc/self/fd. That needs Linux, descriptors 0 and 1 open, and a terminal or pipe on fd 2 (a
- * regular file reopened would lose its shared offset with stdout); otherwise `fn` just runs.
+ * file, and returns what was written there. Node has no dup2, so fd 2 is closed and the file reopened in
+ * its place (an open takes the lowest free descriptor); afterwards the original is reopened the same way
+ * through /proc/self/fd. That needs Linux, descriptors 0 and 1 open, and a terminal or pipe on fd 2: a
+ * socket cannot be reopened, and a regular file reopened would no longer share its offset with stdout,
+ * so there `fn` just runs (and a log file gets the warnings).
  */
 async function capturingStderr<T>(fn: () => Promise<T>): Promise<{ result: T; printed: string }> {
   const fs = await import('node:fs');

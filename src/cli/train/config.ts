@@ -12,7 +12,7 @@ import type { Flags, FlagTable } from '../flags.js';
 import { checkSplitFlags, type SplitPolicy } from './split_policy.js';
 
 export const TRAIN_FLAGS = {
-  dataset: { type: 'string', help: `dataset format: ${DATASET_NAMES.join(', ')} (default: told from the layout of --data-dir; synthetic without one)` },
+  dataset: { type: 'string', help: `dataset format: ${DATASET_NAMES.join(', ')} (default: told from the layout of --data-dir; synthetic without one)`, choices: DATASET_NAMES },
   'data-dir': { type: 'string', help: 'dataset folder (or list/CSV file); default data/<dataset> under the current folder, e.g. data/ckplus; not needed for synthetic' },
   'label-order': { type: 'string', help: LABEL_ORDER_HELP },
   epochs: { type: 'int', help: 'epochs', default: 50, range: { min: 1 } },

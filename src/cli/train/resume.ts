@@ -42,6 +42,8 @@ export type RunIdentity = {
   fold: number;
   holdout: string[] | null;
   valSubjects: number | null;
+  valFraction: number | null;
+  labelOrder: string | null;
   lr: number;
   momentum: number;
   islandWeight: number;
@@ -60,6 +62,8 @@ const FLAG_OF: Record<keyof RunIdentity, string> = {
   fold: '--fold',
   holdout: '--holdout-subjects',
   valSubjects: '--val-subjects',
+  valFraction: '--val-fraction',
+  labelOrder: '--label-order',
   lr: '--lr',
   momentum: '--momentum',
   islandWeight: '--island-weight',
@@ -79,6 +83,8 @@ export function runIdentity(config: TrainConfig, fold: number): RunIdentity {
     fold,
     holdout: split.holdout ?? null,
     valSubjects: split.valSubjects ?? null,
+    valFraction: split.valFraction ?? null,
+    labelOrder: config.read.labelOrder ?? null,
     lr: sgd.lr,
     momentum: sgd.momentum,
     islandWeight: loop.weights.island,

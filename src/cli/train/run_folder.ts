@@ -131,8 +131,12 @@ function removeStaleTemps(dir: string): string[] {
     const m = /^\..+\.(\d+)\.\d+\.tmp$/.exec(name);
     return m !== null && !isAlive(Number(m[1]));
   });
-  return stale.map((name) => {
-    unlinkSync(join(dir, name));
-    return join(dir, name);
+  return stale.map((name) => join(dir, name)).filter((path) => {
+    try {
+      unlinkSync(path);
+      return true;
+    } catch {
+      return false; // left for the user; it does no harm but take space
+    }
   });
 }
