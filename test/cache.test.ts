@@ -6,14 +6,13 @@ import { join, relative } from 'node:path';
 import { repoRoot } from './fixtures.js';
 import { ReadAhead, buildCache, cachedFace, ensureCache, loadFaces, readCache, writeCache, type BuiltCache, type CacheOptions, type FaceCache } from '../src/data/cache.js';
 import { readDataset, type Dataset, type Sample } from '../src/data/datasets/index.js';
-import { UserError } from '../src/errors.js';
 import { alignFace } from '../src/face/align.js';
 import { cropOnImage, loadImage, loadLandmarks, prepareFace } from '../src/data/preprocess.js';
 import { UnusableSample } from '../src/data/unusable_sample.js';
 import { toFloat64 } from '../src/safetensors/entry.js';
 import { readSafetensorsFile } from '../src/safetensors/file.js';
 import { fixtureDir } from './fixtures.js';
-import { assertClose } from './util.js';
+import { assertClose, userErrorOf } from './util.js';
 
 const CKPLUS = join(repoRoot(), '..', 'shared', 'data', 'ckplus');
 const SIZE = 64;
@@ -32,20 +31,6 @@ test.before(async () => {
 test.after(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
-
-async function throwsUserError(fn: () => Promise<unknown>, ...parts: string[]): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    assert.instance(e, UserError, String(e));
-    const msg = (e as Error).message;
-    assert.not.match(msg, /\n/, 'one line');
-    for (const part of parts) assert.ok(msg.includes(part), `${JSON.stringify(msg)} lacks ${JSON.stringify(part)}`);
-    return msg;
-  }
-  assert.unreachable('no error');
-  return '';
-}
 
 /** Every crop, landmark and sample of two caches are equal. */
 function assertSameFaces(a: FaceCache, b: FaceCache): void {
@@ -117,8 +102,8 @@ test('write → read round trip is identical: a folder of shards, written atomic
   assert.is(back.key.detector, undefined);
   assert.equal(back.skipped, []);
   assert.equal(await readdir(path), ['shard-00000.safetensors'], 'one shard, no temporary file left');
-  await throwsUserError(() => readCache(path, { size: 224 }), 'was built with size 64, not 224');
-  await throwsUserError(() => readCache(path, { dataset: 'rafdb' }), 'was built with dataset ckplus');
+  await userErrorOf(() => readCache(path, { size: 224 }), 'was built with size 64, not 224');
+  await userErrorOf(() => readCache(path, { dataset: 'rafdb' }), 'was built with dataset ckplus');
 });
 
 test('ensureCache: reuses a matching cache, rebuilds when an option, the samples or a file change', async () => {
@@ -145,9 +130,9 @@ test('ensureCache: reuses a matching cache, rebuilds when an option, the samples
   // A damaged shard is rebuilt by ensureCache and a UserError naming it for readCache.
   const shard = join(path, 'shard-00000.safetensors');
   await writeFile(shard, (await readFile(shard)).subarray(0, -100));
-  await throwsUserError(() => readCache(path), shard, 'is not a face cache shard', 'delete it');
+  await userErrorOf(() => readCache(path), shard, 'is not a face cache shard', 'delete it');
   assert.ok((await ensureCache(path, edited, { size: 48 })).rebuilt);
-  await throwsUserError(() => ensureCache(path, edited, { size: 5 }), 'image size 5');
+  await userErrorOf(() => ensureCache(path, edited, { size: 5 }), 'image size 5');
 });
 
 test('shards: a build streams to several files; an interrupted build continues where it stopped; a changed file rebuilds its shard only', async () => {
@@ -159,7 +144,7 @@ test('shards: a build streams to several files; an interrupted build continues w
   const interrupted = ensureCache(path, few, { ...opts, concurrency: 1, onProgress: () => { if (++seen === 3) throw stop; } });
   assert.is(await interrupted.then(() => null, (e: unknown) => e), stop);
   assert.equal((await readdir(path)).filter((n) => !n.startsWith('.')), ['shard-00000.safetensors']);
-  await throwsUserError(() => readCache(path), path, 'unfinished face cache', 'up to sample 2 of 5', 'continues from the shards already written');
+  await userErrorOf(() => readCache(path), path, 'unfinished face cache', 'up to sample 2 of 5', 'continues from the shards already written');
   // Continued: the two faces already written are not prepared again.
   const progress: [number, number, number][] = [];
   const { cache, rebuilt } = await ensureCache(path, few, { ...opts, onProgress: (...p) => progress.push(p) });
@@ -211,7 +196,7 @@ test('read ahead: the next batches are read while one is used, from the shard fi
   assert.throws(() => ahead.next(), /all 4 batches were taken/);
   // A shard removed under a running cache: a one-line error naming it.
   await rm(join(path, 'shard-00001.safetensors'));
-  await throwsUserError(() => new ReadAhead(cache, [[0, 2]]).next(), join(path, 'shard-00001.safetensors'), 'cannot read the face crops', 'build it again');
+  await userErrorOf(() => new ReadAhead(cache, [[0, 2]]).next(), join(path, 'shard-00001.safetensors'), 'cannot read the face crops', 'build it again');
 });
 
 /** A copy of `few` in a temp folder with image i replaced by `bytes` (null: missing). */
@@ -248,12 +233,12 @@ test('one unreadable or missing image is left out with a warning and listed in t
     assert.ok(listed[1]!.startsWith(`${bad}.png\tunreadable\t${join(ds.root, `${bad}.png`)}: cannot decode the image`), listed[1]);
     assert.equal((await readCache(path, {}, { warn: () => undefined })).skipped, [`${bad}.png`]);
     // Strict: the reused cache is refused for what it left out, and a fresh build stops at the bad file.
-    await throwsUserError(() => ensureCache(path, ds, { size: 32, strict: true }), ds.path, '1 of its 5 images cannot be used', `${bad}.png`, 'drop --strict');
-    await throwsUserError(() => ensureCache(join(ds.root, 'strict'), ds, { size: 32, strict: true }), join(ds.root, `${bad}.png`), 'cannot decode the image', 'intact PNG/JPEG');
+    await userErrorOf(() => ensureCache(path, ds, { size: 32, strict: true }), ds.path, '1 of its 5 images cannot be used', `${bad}.png`, 'drop --strict');
+    await userErrorOf(() => ensureCache(join(ds.root, 'strict'), ds, { size: 32, strict: true }), join(ds.root, `${bad}.png`), 'cannot decode the image', 'intact PNG/JPEG');
   }
   // Nothing usable at all: one line naming the dataset and the first problem.
   const none = { ...missing, samples: missing.samples.slice(3, 4) };
-  await throwsUserError(() => buildCache(none, { size: 32, warn: () => undefined }), `${missing.path}: none of its 1 image could be used; the first: ${join(missing.root, '3.png')}`);
+  await userErrorOf(() => buildCache(none, { size: 32, warn: () => undefined }), `${missing.path}: none of its 1 image could be used; the first: ${join(missing.root, '3.png')}`);
 });
 
 test('landmarks far outside the image: refused with a warning (an all-black crop otherwise), alone a one-line error', async () => {
@@ -282,18 +267,18 @@ test('--cache may name only a face cache: a model file or a folder of other file
   const model = join(tmp, 'm.safetensors');
   const bytes = new TextEncoder().encode('a model file the user cares about');
   await writeFile(model, bytes);
-  await throwsUserError(() => ensureCache(model, few, { size: 32 }), model, 'is a file, not a face cache', 'left as it is', '--cache');
-  await throwsUserError(() => readCache(model), model, 'is not a face cache');
+  await userErrorOf(() => ensureCache(model, few, { size: 32 }), model, 'is a file, not a face cache', 'left as it is', '--cache');
+  await userErrorOf(() => readCache(model), model, 'is not a face cache');
   assert.equal(new Uint8Array(await readFile(model)), bytes);
   const run = join(tmp, 'run');
   await mkdir(run);
   await writeFile(join(run, 'best.safetensors'), bytes);
-  await throwsUserError(() => ensureCache(run, few, { size: 32 }), run, 'holds files that are not part of a face cache (best.safetensors)');
+  await userErrorOf(() => ensureCache(run, few, { size: 32 }), run, 'holds files that are not part of a face cache (best.safetensors)');
   assert.equal(await readdir(run), ['best.safetensors']);
   // The single-file cache of earlier versions is a face cache: replaced by the folder.
   const old = join(tmp, 'cache-ckplus.safetensors');
   await writeFile(old, new Uint8Array([...new Uint8Array(8), ...new TextEncoder().encode('{"__metadata__":{"format":"oaenet-face-cache/1"}}')]));
-  await throwsUserError(() => readCache(old), 'older single-file format', '--data-dir');
+  await userErrorOf(() => readCache(old), 'older single-file format', '--data-dir');
   assert.is((await ensureCache(old, few, { size: 32 })).cache.count, 5);
   assert.ok((await stat(old)).isDirectory());
 });

@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { test } from './harness.js';
 import { affectnetSets, ckFaces, CKPLUS, faceJpeg, ferFolders, npyBytes, rafdbBasic, rafdbDataset, type Face } from './replicas.js';
-import { setupGpu } from './util.js';
+import { setupGpu, userErrorOf } from './util.js';
 import { buildCache } from '../src/data/cache.js';
 import { readDataset, readOptions } from '../src/data/datasets/index.js';
 import { detectDataset } from '../src/data/datasets/detect.js';
@@ -30,18 +30,6 @@ test.after(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-/** Awaits `fn`, which must throw a one-line UserError equal to `message`, or containing each of `parts`. */
-async function refused(fn: () => Promise<unknown>, ...parts: string[]): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    assert.instance(e, UserError, `expected a UserError, got ${String(e)}`);
-    for (const p of parts) assert.ok((e as Error).message.includes(p), `${JSON.stringify((e as Error).message)} lacks ${JSON.stringify(p)}`);
-    return;
-  }
-  assert.unreachable('no error thrown');
-}
-
 const labelsAndSplits = (ds: { samples: { label: number; split: string | null }[] }): string[] => ds.samples.map((s) => `${CLASS_NAMES[s.label]}/${s.split}`);
 const expected = (): string[] => [...train().map((f) => `${f.cls}/train`), ...held().map((f) => `${f.cls}/test`)].sort();
 
@@ -55,9 +43,9 @@ test('.npy: strings, floats, integers, either byte order and Fortran order; anyt
   assert.equal(parseNpy(npyBytes('<f4', [3, 2], [1, 2, 3, 10, 20, 30], true)), { shape: [3, 2], data: [1, 10, 2, 20, 3, 30] });
   const odd = join(tmp, 'odd.npy');
   await writeFile(odd, Buffer.from(npyBytes('<f8', [1], [0]).toString('latin1').replace("'<f8'", "'|O8'"), 'latin1'));
-  await refused(() => readNpy(odd, 'restore it'), odd, 'is not a readable .npy file (dtype |O8 is not a number or fixed-width string type); restore it');
+  await userErrorOf(() => readNpy(odd, 'restore it'), odd, 'is not a readable .npy file (dtype |O8 is not a number or fixed-width string type); restore it');
   await writeFile(odd, 'not numpy');
-  await refused(() => readNpy(odd, 'restore it'), odd, 'no .npy magic');
+  await userErrorOf(() => readNpy(odd, 'restore it'), odd, 'no .npy magic');
 });
 
 test('FER2013 as class folders (train/angry/*.jpg, 48×48 grey): labels, splits, detected landmarks; train/ alone gets "did you mean"', async () => {
@@ -69,10 +57,10 @@ test('FER2013 as class folders (train/angry/*.jpg, 48×48 grey): labels, splits,
   const cache = await buildCache(ds, { size: 32 });
   assert.is(cache.count + cache.skipped.length, faces.length);
   assert.ok(cache.count >= faces.length - 2, `${cache.count} of ${faces.length} faces cached`);
-  await refused(() => readDataset('fer2013', join(root, 'train')), `${join(root, 'train')}: holds neither fer2013.csv nor train/ and test/ class folders; did you mean its parent ${root}`);
+  await userErrorOf(() => readDataset('fer2013', join(root, 'train')), `${join(root, 'train')}: holds neither fer2013.csv nor train/ and test/ class folders; did you mean its parent ${root}`);
   await mkdir(join(root, 'train', 'joy'));
-  await refused(() => readDataset('fer2013', root), join(root, 'train', 'joy'), 'unknown class folder "joy"', 'angry, disgust, fear');
-  await refused(() => readDataset('fer2013', tmp), `${tmp}: is not a FER2013 folder`, `did you mean ${root}?`);
+  await userErrorOf(() => readDataset('fer2013', root), join(root, 'train', 'joy'), 'unknown class folder "joy"', 'angry, disgust, fear');
+  await userErrorOf(() => readDataset('fer2013', tmp), `${tmp}: is not a FER2013 folder`, `did you mean ${root}?`);
 });
 
 test('RAF-DB as DATASET/train/1…7 (100×100 colour JPEGs); a parent of DATASET/ or basic/ gets "did you mean"', async () => {
@@ -82,17 +70,17 @@ test('RAF-DB as DATASET/train/1…7 (100×100 colour JPEGs); a parent of DATASET
   assert.equal(labelsAndSplits(ds).sort(), expected());
   assert.ok(ds.samples.every((s) => /\/(train|test)\/[1-7]\/(train_\d{5}|test_\d{4})_aligned\.jpg$/.test(s.source)));
   await writeFile(join(tmp, 'raf-kaggle', 'train_labels.csv'), 'image,label\n');
-  await refused(() => readDataset('rafdb', dirname(root)), `${dirname(root)}: is not a RAF-DB folder`, `did you mean ${root}?`);
+  await userErrorOf(() => readDataset('rafdb', dirname(root)), `${dirname(root)}: is not a RAF-DB folder`, `did you mean ${root}?`);
   const basic = join(tmp, 'RAF-DB', 'basic');
   await rafdbBasic(basic, train().slice(0, 2), held().slice(0, 1));
   await mkdir(join(tmp, 'RAF-DB', 'compound'));
-  await refused(() => readDataset('rafdb', dirname(basic)), `did you mean ${basic}?`);
+  await userErrorOf(() => readDataset('rafdb', dirname(basic)), `did you mean ${basic}?`);
 });
 
 test('CK+48 behind a parent folder gets "did you mean"; CK+ unpacked into Landmarks/Landmarks/ reads', async () => {
   const ck48 = join(tmp, 'archive', 'CK+48');
   for (const f of faces.slice(0, 3)) await faceJpeg(f, join(ck48, f.cls === 'sad' ? 'sadness' : f.cls, basename(f.png)), 48, false);
-  await refused(() => readDataset('ck48', dirname(ck48)), `${dirname(ck48)}: is not a CK+48 folder`, `did you mean ${ck48}?`);
+  await userErrorOf(() => readDataset('ck48', dirname(ck48)), `${dirname(ck48)}: is not a CK+48 folder`, `did you mean ${ck48}?`);
   assert.is((await readDataset('ck48', ck48)).samples.length, 3);
 
   const ck = join(tmp, 'CK+');
@@ -112,7 +100,7 @@ test('CK+48 behind a parent folder gets "did you mean"; CK+ unpacked into Landma
     ['neutral', join(ck, 'Landmarks/Landmarks/S005/001/S005_001_00000001_landmarks.txt')],
     ['disgust', join(ck, 'Landmarks/Landmarks/S005/001/S005_001_00000011_landmarks.txt')],
   ]);
-  await refused(() => readDataset('ckplus', tmp), `${tmp}: is not a CK+ folder`, `did you mean ${ck}`);
+  await userErrorOf(() => readDataset('ckplus', tmp), `${tmp}: is not a CK+ folder`, `did you mean ${ck}`);
 });
 
 test('AffectNet\'s newer release (train_set/images + annotations/<n>_exp.npy, _lnd.npy): labels, landmarks, codes 7–10 counted', async () => {
@@ -129,7 +117,7 @@ test('AffectNet\'s newer release (train_set/images + annotations/<n>_exp.npy, _l
   const cache = await buildCache(ds, { size: 32 });
   assert.equal([cache.count, cache.skipped.length, cache.key.detector], [faces.length, 0, undefined]);
   await writeFile(join(root, 'train_set', 'annotations', '1_lnd.npy'), npyBytes('<f8', [10], new Array(10).fill(1)));
-  await refused(() => readDataset('affectnet', root), `${join(root, 'train_set', 'annotations', '1_lnd.npy')}: holds 10 values, not 136 (68 points)`);
+  await userErrorOf(() => readDataset('affectnet', root), `${join(root, 'train_set', 'annotations', '1_lnd.npy')}: holds 10 values, not 136 (68 points)`);
 });
 
 test('a folder is told by its layout; a parent folder gets "did you mean"; other folders name the choices', async () => {

@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { repoRoot } from './fixtures.js';
-import { setupGpu } from './util.js';
+import { setupGpu, userErrorOf } from './util.js';
 import { buildCache } from '../src/data/cache.js';
 import { DATASET_NAMES, readDataset, type Dataset, type Sample } from '../src/data/datasets/index.js';
-import { UserError } from '../src/errors.js';
 import { CLASS_NAMES, LABEL_MAPS, mapLabel } from '../src/data/labels.js';
 import { DEFAULT_DETECT, detectorKey } from '../src/data/landmark_source.js';
 import { splitSamples, subjectFolds, subjectsOf } from '../src/data/splits.js';
@@ -46,21 +45,6 @@ async function copyInto(root: string, pairs: [from: string, to: string][]): Prom
     await mkdir(dirname(join(root, to)), { recursive: true });
     await copyFile(from, join(root, to));
   }
-}
-
-/** Awaits `fn`, which must throw a one-line UserError containing every `parts` string. */
-async function userErrorOf(fn: () => Promise<unknown>, ...parts: string[]): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    assert.instance(e, UserError, `expected a UserError, got ${String(e)}`);
-    const msg = (e as Error).message;
-    assert.not.match(msg, /\n/, 'one line');
-    for (const p of parts) assert.ok(msg.includes(p), `message ${JSON.stringify(msg)} lacks ${JSON.stringify(p)}`);
-    return msg;
-  }
-  assert.unreachable('no error thrown');
-  return '';
 }
 
 const countBy = (samples: readonly Sample[], f: (s: Sample) => string): Record<string, number> => {

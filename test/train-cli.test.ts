@@ -4,21 +4,19 @@
 // non-zero exit without leaving a checkpoint or an empty folder; nothing else reaches stderr.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from './harness.js';
 import sharp from 'sharp';
 import * as assert from 'uvu/assert';
-import { repoRoot } from './fixtures.js';
+import { ckplusSubset } from './fixtures.js';
 import { readSafetensorsFile } from '../src/safetensors/file.js';
 import { checkpointImageSize } from '../src/model/checkpoint.js';
 
-const root = repoRoot();
 /** The compiled CLIs beside this compiled test (build/src/*.js). */
 const built = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
-const ckplus = join(root, '..', 'shared', 'data', 'ckplus');
 const work = mkdtempSync(join(tmpdir(), 'train-cli-'));
 const data = join(work, 'ckplus');
 
@@ -37,19 +35,7 @@ function run(script: 'train' | 'evaluate', args: string[], as: { env?: Record<st
 }
 
 // 3 images of 3 classes from each of 4 subjects: enough for a subject split into train/val/test.
-test.before(() => {
-  const subjects = ['S010', 'S011', 'S014', 'S022'];
-  for (const cls of ['happy', 'surprise', 'neutral']) {
-    mkdirSync(join(data, cls), { recursive: true });
-    const files = readdirSync(join(ckplus, cls));
-    for (const s of subjects) {
-      const png = files.filter((f) => f.startsWith(s + '_') && f.endsWith('.png')).sort()[0];
-      if (!png) continue;
-      copyFileSync(join(ckplus, cls, png), join(data, cls, png));
-      for (const lm of files.filter((f) => f.startsWith(png.slice(0, 9)) && f.endsWith('_landmarks.txt'))) copyFileSync(join(ckplus, cls, lm), join(data, cls, lm));
-    }
-  }
-});
+test.before(() => ckplusSubset(data, ['happy', 'surprise', 'neutral'], ['S010', 'S011', 'S014', 'S022']));
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
 

@@ -6,6 +6,7 @@ import { tuningFor } from '../src/kernels/tuning.js';
 import { seededRandom } from '../src/nn/init.js';
 import { backward } from '../src/graph/tape.js';
 import { scope, Tensor, type Shape } from '../src/graph/tensor.js';
+import { UserError } from '../src/errors.js';
 
 export const setupGpu = (): Promise<Gpu> => initGpu();
 
@@ -115,4 +116,19 @@ export async function checkOp(what: string, inputs: OpInput[], forward: (xs: Ten
   } finally {
     for (const t of made) t?.dispose();
   }
+}
+
+/** Awaits `fn`, which must throw a one-line UserError containing every `parts` string; returns its message. */
+export async function userErrorOf(fn: () => Promise<unknown>, ...parts: string[]): Promise<string> {
+  try {
+    await fn();
+  } catch (e) {
+    assert.instance(e, UserError, `expected a UserError, got ${String(e)}`);
+    const msg = (e as Error).message;
+    assert.not.match(msg, /\n/, 'one line');
+    for (const p of parts) assert.ok(msg.includes(p), `message ${JSON.stringify(msg)} lacks ${JSON.stringify(p)}`);
+    return msg;
+  }
+  assert.unreachable('no error thrown');
+  return '';
 }
