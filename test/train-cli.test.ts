@@ -170,7 +170,7 @@ test('bad input: one line, non-zero exit, no checkpoint, no folder left behind',
     [['--dataset', 'ckplus', '--data-dir', data, '--batch-size', '0'], /--batch-size 0 is out of range; pass an integer ≥ 2/],
     [['--dataset', 'ckplus', '--data-dir', data, '--lr', '-1'], /--lr -1 is out of range; pass a number > 0/],
     [['--dataset', 'ckplus', '--data-dir', data, '--momentum', '-5'], /--momentum -5 is out of range; pass a number ≥ 0 and < 1/],
-    [['--dataset', 'ckplus'], /--data-dir is required for --dataset ckplus/],
+    [['--dataset', 'ckplus'], /data\/ckplus: no ckplus data found there \(the default --data-dir\); put the dataset there, or pass --data-dir DIR/],
     [['--dataset', 'ckplus', '--data-dir', data], /OAENET_BACKEND=bogus is not a backend; use auto, vulkan or opengles/, { OAENET_BACKEND: 'bogus' }],
     [['--dataset', 'ckplus', '--data-dir', data], /no WebGPU adapter found.*; .*run `bash scripts\/setup\.sh`/, { OAENET_BACKEND: 'vulkan', VK_ICD_FILENAMES: '/nonexistent.json', VK_DRIVER_FILES: '/nonexistent.json' }],
   ];

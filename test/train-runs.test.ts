@@ -30,7 +30,7 @@ test.before(() => ckplusSubset(data, ['happy', 'surprise', 'neutral'], ['S010', 
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
 // 6 training faces at batch 4: 2 steps an epoch, so 9 steps stop in the middle of epoch 5.
-const args = ['--dataset', 'ckplus', '--data-dir', data, '--image-size', '32', '--batch-size', '4', '--lr', '0.05', '--folds', '4', '--val-subjects', '1', '--epochs', '10'];
+const args = ['--dataset', 'ckplus', '--data-dir', data, '--image-size', '32', '--batch-size', '4', '--lr', '0.01', '--folds', '4', '--val-subjects', '1', '--epochs', '12'];
 
 test('stopped mid-epoch and resumed = uninterrupted, through a plateau cut; best = first epoch of the highest validation accuracy', () => {
   const whole = join(work, 'whole'), parts = join(work, 'parts');
@@ -47,7 +47,7 @@ test('stopped mid-epoch and resumed = uninterrupted, through a plateau cut; best
   // The lr of each epoch follows reduce-on-plateau on the validation loss: ×0.1 after 7 epochs without a value
   // below best·(1 − 1e-4).
   const h = epochs(whole);
-  let lr = 0.05, best = Infinity, bad = 0, cuts = 0;
+  let lr = 0.01, best = Infinity, bad = 0, cuts = 0;
   for (const e of h) {
     assert.ok(Math.abs(e.lr - lr) <= 1e-12 * lr, `epoch ${e.epoch}: lr ${e.lr}, the rule gives ${lr}`);
     if (e.valLoss < best * (1 - 1e-4)) [best, bad] = [e.valLoss, 0];
@@ -65,7 +65,7 @@ test('from the face cache alone (no --data-dir) a run trains as it does with the
   const built = train([...args, '--cache', cache, '--preprocess-only', '--out', join(work, 'pre')]);
   assert.is(built.code, 0, built.out);
   const one = (out: string, withData: boolean) => {
-    const rest = ['--image-size', '32', '--batch-size', '4', '--lr', '0.05', '--folds', '4', '--val-subjects', '1', '--epochs', '1'];
+    const rest = ['--image-size', '32', '--batch-size', '4', '--lr', '0.01', '--folds', '4', '--val-subjects', '1', '--epochs', '1'];
     const r = train(['--dataset', 'ckplus', ...(withData ? ['--data-dir', data] : []), '--cache', cache, ...rest, '--out', out]);
     assert.is(r.code, 0, r.out);
     return read(out, 'metrics.jsonl');

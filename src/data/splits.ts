@@ -140,6 +140,7 @@ function foldTest(samples: readonly SampleMeta[], opts: SplitOptions, source: st
 /** The validation part of `pool` and how it was chosen. */
 function carveValidation(samples: readonly SampleMeta[], pool: readonly number[], opts: SplitOptions, source: string, seed: number): [number[], string] {
   if (opts.valSubjects !== undefined && opts.valFraction !== undefined) throw userError(source, 'both a validation subject count and a validation fraction were given', 'pass one of --val-subjects and --val-fraction');
+  if (opts.valSubjects === 0) return [[], 'none asked for (--val-subjects 0): the last epoch\'s model is kept as best'];
   const fraction = opts.valFraction ?? DEFAULT_VAL_FRACTION;
   if (!(fraction > 0 && fraction < 1)) throw userError(source, `validation fraction ${fraction} is not between 0 and 1`, `pass --val-fraction ${DEFAULT_VAL_FRACTION} or another share`);
   if (pool.some((i) => samples[i]!.subject === null)) {
@@ -154,7 +155,7 @@ function carveValidation(samples: readonly SampleMeta[], pool: readonly number[]
   if (subjects.length < 2) throw userError(source, `the training part has ${subjects.length} subject, none to spare for validation`, 'hold out fewer subjects (fewer --folds, or a shorter --holdout-subjects)');
   const n = opts.valSubjects ?? Math.max(1, Math.round(fraction * subjects.length));
   if (!Number.isInteger(n) || n < 1 || n >= subjects.length) {
-    throw userError(source, `${n} validation subjects out of ${subjects.length} training subjects leaves an empty split`, `pass a validation subject count from 1 to ${subjects.length - 1}`);
+    throw userError(source, `${n} validation subjects out of ${subjects.length} training subjects leaves an empty split`, `pass a validation subject count from 1 to ${subjects.length - 1} (or 0 for no validation)`);
   }
   const chosen = stratifiedSubjects(samples, pool, subjects, n, seed + 1);
   return [pool.filter((i) => chosen.has(samples[i]!.subject!)), `${n} training subjects, class-stratified (seed ${seed})`];
