@@ -12,7 +12,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { LANDMARKS } from '../face/geometry.js';
-import type { BgrImage } from '../face/image.js';
 import { entryFrom, toFloat32, toInt32, type Entry } from '../safetensors/entry.js';
 import { readSafetensorsFile, writeSafetensorsFile } from '../safetensors/file.js';
 import { serializeSafetensors, type Safetensors } from '../safetensors/format.js';
@@ -21,6 +20,9 @@ import { UserError, reason, userError } from '../errors.js';
 import { CLASS_NAMES, NUM_CLASSES } from './labels.js';
 import { DEFAULT_DETECT, LandmarkSource, NoFaceError, detectorKey, type DetectSettings } from './landmark_source.js';
 import { prepareFace } from './preprocess.js';
+import type { FaceCrops } from './crops.js';
+
+export { cachedBatch, cachedFace } from './crops.js';
 
 const FORMAT = 'oaenet-face-cache/1';
 /** Bump when src/face's alignment, crop or resize changes its output: old caches then rebuild. */
@@ -39,19 +41,10 @@ export interface CacheKey {
   fingerprint: string;
 }
 
-export interface FaceCache {
+export interface FaceCache extends FaceCrops {
   key: CacheKey;
   /** The folder that `samples[i].source` is relative to (on the machine that built the cache). */
   root: string;
-  count: number;
-  size: number;
-  /** Per crop: 1 (grey) or 3 (B,G,R). */
-  channels: Uint8Array;
-  /** Crop i is size×size×channels[i] bytes at offsets[i]. */
-  pixels: Uint8Array;
-  offsets: Float64Array;
-  /** [count, 68, 2] (x, y) in crop pixels. */
-  landmarks: Float32Array;
   samples: SampleMeta[];
   /** Sources (relative to root) of the samples left out because no face was found in them. */
   skipped: string[];
@@ -185,29 +178,6 @@ function greyPlane(bgr: Uint8Array): Uint8Array | null {
     if (v !== bgr[3 * j + 1] || v !== bgr[3 * j + 2]) return null;
     out[j] = v;
   }
-  return out;
-}
-
-/** Writes crop i as size×size×3 B,G,R bytes (grey expanded) into `out` at byte `at`. */
-function copyFace(c: FaceCache, i: number, out: Uint8Array, at: number): void {
-  const px = c.size * c.size;
-  const src = c.pixels.subarray(c.offsets[i]!, c.offsets[i]! + px * c.channels[i]!);
-  if (c.channels[i] === 3) return out.set(src, at);
-  for (let j = 0; j < px; j++) out[at + 3 * j] = out[at + 3 * j + 1] = out[at + 3 * j + 2] = src[j]!;
-}
-
-/** Crop i as a size×size×3 B,G,R image. */
-export function cachedFace(c: FaceCache, i: number): BgrImage {
-  const data = new Uint8Array(c.size * c.size * 3);
-  copyFace(c, i, data, 0);
-  return { data, height: c.size, width: c.size };
-}
-
-/** The crops of `indices` as one [B, size, size, 3] B,G,R array (the mask's and the batch's input). */
-export function cachedBatch(c: FaceCache, indices: readonly number[]): Uint8Array {
-  const bytes = c.size * c.size * 3;
-  const out = new Uint8Array(indices.length * bytes);
-  indices.forEach((i, b) => copyFace(c, i, out, b * bytes));
   return out;
 }
 

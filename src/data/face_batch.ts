@@ -8,7 +8,7 @@ import { resizeBilinear } from '../kernels/launchers/resize.js';
 import { FACE_SIZE, LANDMARKS } from '../face/geometry.js';
 import { packFaces, weightedMask } from '../face/mask/mask.js';
 import { augmentFaces } from './augment.js';
-import { cachedFace, type FaceCache } from './cache.js';
+import { cachedFace, type FaceCrops } from './crops.js';
 
 /** A type alias so scope() accepts it. */
 export type FaceBatch = {
@@ -39,7 +39,7 @@ export function flipFace(face: Uint8Array, marks: Float64Array): void {
   for (let i = 0; i < marks.length; i += 2) marks[i] = S - marks[i]!;
 }
 
-export function faceBatch(cache: FaceCache, indices: readonly number[], size: number, rand: (() => number) | null): FaceBatch {
+export function faceBatch(cache: FaceCrops, indices: readonly number[], size: number, rand: (() => number) | null): FaceBatch {
   if (cache.size !== FACE_SIZE) throw new Error(`the weighted mask is defined on ${FACE_SIZE}-pixel crops; this cache holds ${cache.size}-pixel ones`);
   const n = indices.length;
   const faces: Uint8Array[] = [];
