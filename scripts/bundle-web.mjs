@@ -1,9 +1,11 @@
-// Bundles the browser pages' entries into web/engine.js (the engine demo) and web/predict.js (photo →
-// expression), inlining every shaders/*.wgsl as a virtual module 'oaenet:shaders' (esbuild: a
-// maintained bundler that handles TypeScript and ESM directly), and copies the two face-api models
-// the prediction page detects faces with into web/models/.
+// Bundles the browser pages' entries into web/app.js (the app: photo, webcam, training) and
+// web/engine.js (the engine demo), inlining every shaders/*.wgsl as a virtual module 'oaenet:shaders'
+// (esbuild: a maintained bundler that handles TypeScript and ESM directly). Copies what the app loads
+// beside it: the two face-api models it detects faces with (web/models/), face-api's demo photos as
+// samples (web/samples/), and the shipped OAENet model models/oaenet-ckplus.safetensors when the
+// project has one (the app loads it by default).
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,8 +22,8 @@ const shaders = {
   },
 };
 
-await build({
-  entryPoints: { engine: join(root, 'src/web/main.ts'), predict: join(root, 'src/web/predict.ts') },
+const { metafile } = await build({
+  entryPoints: { app: join(root, 'src/web/app.ts'), engine: join(root, 'src/web/engine_demo.ts') },
   bundle: true,
   format: 'esm',
   target: 'es2022',
@@ -31,10 +33,23 @@ await build({
   plugins: [shaders],
   sourcemap: true,
   logLevel: 'warning',
+  metafile: true,
 });
-
-const faceApi = join(root, 'node_modules/@vladmandic/face-api/model');
-mkdirSync(join(root, 'web/models'), { recursive: true });
-for (const f of readdirSync(faceApi).filter((f) => /^(tiny_face_detector|face_landmark_68)_model/.test(f))) {
-  copyFileSync(join(faceApi, f), join(root, 'web/models', f));
+// A static import of a Node module would stop the page from loading at all: fail the build instead.
+for (const [out, { imports }] of Object.entries(metafile.outputs)) {
+  const node = imports.filter((i) => i.kind === 'import-statement' && (i.path.startsWith('node:') || i.path === 'webgpu' || i.path === 'sharp'));
+  if (node.length > 0) throw new Error(`${out} imports ${node.map((i) => i.path).join(', ')} statically: browser entries must reach Node modules only through import() on Node code paths`);
 }
+
+const copyMatching = (from, to, pattern) => {
+  mkdirSync(to, { recursive: true });
+  for (const f of readdirSync(from).filter((f) => pattern.test(f))) copyFileSync(join(from, f), join(to, f));
+};
+const faceApi = join(root, 'node_modules/@vladmandic/face-api');
+copyMatching(join(faceApi, 'model'), join(root, 'web/models'), /^(tiny_face_detector|face_landmark_68)_model/);
+copyMatching(join(faceApi, 'demo'), join(root, 'web/samples'), /^sample\d+\.jpg$/);
+
+// A stale copy would be loaded as if it still shipped.
+const shipped = 'oaenet-ckplus.safetensors';
+if (existsSync(join(root, 'models', shipped))) copyFileSync(join(root, 'models', shipped), join(root, 'web/models', shipped));
+else rmSync(join(root, 'web/models', shipped), { force: true });

@@ -556,6 +556,32 @@ test('what the browser loads reaches no Node module: node:fs stays in the file m
   assert.ok(importsOf('../src/safetensors/file.js').includes('node:fs/promises'), 'the pattern finds imports');
 });
 
+test('the browser entries reach no Node module through static imports (import() on Node code paths is fine)', () => {
+  // The compiled modules: type-only imports are gone there, as in the bundle.
+  const staticImports = (url: URL): string[] =>
+    [...readFileSync(url, 'utf8').matchAll(/^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm)].map((m) => (m[1] ?? m[2])!);
+  const reach = (entry: string): Map<string, string[]> => {
+    const seen = new Map<string, string[]>();
+    const walk = (url: URL): void => {
+      if (seen.has(url.href)) return;
+      const imports = staticImports(url);
+      seen.set(url.href, imports);
+      for (const s of imports) if (s.startsWith('.')) walk(new URL(s, url));
+    };
+    walk(new URL(entry, import.meta.url));
+    return seen;
+  };
+  const nodeOnly = (s: string): boolean => s.startsWith('node:') || s === 'webgpu' || s === 'sharp';
+  for (const entry of ['../src/web/app.js', '../src/web/engine_demo.js']) {
+    const graph = reach(entry);
+    const bad = [...graph].flatMap(([file, imports]) => imports.filter(nodeOnly).map((s) => `${file.replace(/^.*\/src\//, 'src/')} → ${s}`));
+    assert.equal(bad, [], entry);
+  }
+  const app = [...reach('../src/web/app.js').keys()];
+  for (const m of ['data/face_batch.js', 'training/objective.js', 'training/optim/sgd.js', 'model/predict.js', 'face/detect/index.js']) assert.ok(app.some((f) => f.endsWith(m)), `the walk reaches ${m}`);
+  assert.ok([...reach('../src/data/cache.js').values()].flat().includes('node:crypto'), 'the walk finds a Node import');
+});
+
 // ---------------------------------------------------------------------------------------------
 // Tensors on the GPU.
 

@@ -1,5 +1,6 @@
-// Browser entry of the engine bundle (web/engine.js, built by `npm run build:web`): registers the
-// inlined WGSL, then runs the engine demo on navigator.gpu and reports into the page.
+// Browser entry of web/engine.html (web/engine.js, built by `npm run build:web`): registers the inlined
+// WGSL, then runs the engine demo (a small conv net on generated gratings) on navigator.gpu and reports
+// into the page.
 
 import shaders from 'oaenet:shaders';
 import { initGpu } from '../kernels/context.js';
