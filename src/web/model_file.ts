@@ -6,7 +6,8 @@ import { FACE_SIZE } from '../face/geometry.js';
 import { CLASS_NAMES } from '../data/labels.js';
 import { checkpointImageSize, loadStateEntries } from '../model/checkpoint.js';
 import { OAENet } from '../model/oaenet.js';
-import { parseSafetensors, type Safetensors } from '../safetensors/format.js';
+import { parseWeights } from '../pth/weights.js';
+import type { Safetensors } from '../safetensors/format.js';
 
 export interface ModelInfo {
   /** The file name, or the last part of its address. */
@@ -58,7 +59,7 @@ export interface ModelFile {
 
 /** Parses a model file; every problem is one line naming it. */
 export function readModelFile(bytes: Uint8Array, name: string, origin: string): ModelFile {
-  const parsed = parseSafetensors(bytes, name);
+  const parsed = parseWeights(bytes, name);
   const size = checkpointImageSize(parsed.metadata) ?? FACE_SIZE;
   if (!Number.isInteger(size) || size < 16 || size % 16 !== 0) {
     throw userError(name, `records image_size ${parsed.metadata.image_size}, which is not a positive multiple of 16`, 'fix its metadata or re-export it from train.js');
