@@ -343,7 +343,7 @@ test('train: fine-tuning in the page lowers the loss; the download loads in Node
   assert.is(cli.status, 0, cli.stderr);
   const logits = result!.heldOut.logits.slice(0, CLASS_NAMES.length);
   const e = logits.map((v) => Math.exp(v - Math.max(...logits)));
-  const probabilities = (JSON.parse(cli.stdout) as { probabilities: Record<string, number> }).probabilities;
+  const probabilities = (JSON.parse(cli.stdout) as { faces: { probabilities: Record<string, number> }[] }).faces[0]!.probabilities;
   assert.ok(maxDiff(CLASS_NAMES.map((c) => probabilities[c]!), e.map((v) => v / e.reduce((a, b) => a + b))) < 1e-5, cli.stdout);
 
   await page.click('#train-use');

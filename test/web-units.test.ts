@@ -66,7 +66,7 @@ test('model files: input size and validation accuracy from the metadata; the nea
   const none = readModelFile(bare, 'weights.safetensors', 'file').info;
   assert.equal([none.inputSize, none.valAccuracy], [224, null]);
   assert.is(chanceWarning(none), null);
-  assert.throws(() => readModelFile(odd, 'odd.safetensors', 'file'), (e: Error) => e instanceof UserError && /^odd\.safetensors: records image_size 30, which is not a positive multiple of 16; /.test(e.message));
+  assert.throws(() => readModelFile(odd, 'odd.safetensors', 'file'), (e: Error) => e instanceof UserError && /^odd\.safetensors: records image_size 30, which is not a multiple of 16 from 32 to 224; /.test(e.message));
   assert.throws(() => readModelFile(new TextEncoder().encode('hello there'), 'notes.safetensors', 'file'), /^notes\.safetensors: /);
 });
 

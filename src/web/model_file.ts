@@ -1,7 +1,7 @@
 // A model file as the app shows and runs it: what its metadata records (input size, validation
 // accuracy), whether that accuracy is near chance, and the eval-mode OAENet built from it.
 
-import { userError } from '../errors.js';
+import { reason, userError } from '../errors.js';
 import { FACE_SIZE } from '../face/geometry.js';
 import { CLASS_NAMES } from '../data/labels.js';
 import { checkpointImageSize, loadStateEntries } from '../model/checkpoint.js';
@@ -60,9 +60,11 @@ export interface ModelFile {
 /** Parses a model file; every problem is one line naming it. */
 export function readModelFile(bytes: Uint8Array, name: string, origin: string): ModelFile {
   const parsed = parseWeights(bytes, name);
-  const size = checkpointImageSize(parsed.metadata) ?? FACE_SIZE;
-  if (!Number.isInteger(size) || size < 16 || size % 16 !== 0) {
-    throw userError(name, `records image_size ${parsed.metadata.image_size}, which is not a positive multiple of 16`, 'fix its metadata or re-export it from train.js');
+  let size: number;
+  try {
+    size = checkpointImageSize(parsed.metadata) ?? FACE_SIZE;
+  } catch (e) {
+    throw userError(name, reason(e).replace(/^its metadata /, ''), 'fix its metadata or re-export it from train.js');
   }
   return { info: { name, origin, inputSize: size, ...recordedAccuracy(parsed.metadata) }, bytes, parsed };
 }
