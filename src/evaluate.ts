@@ -17,8 +17,8 @@ import { UserError, reason, runCli, userError } from './errors.js';
 import { FIND_FACES } from './face/detect/index.js';
 import { FACE_SIZE } from './face/geometry.js';
 import { closeGpu, initGpu } from './kernels/context.js';
-import { IMAGE_SIZES, checkpointImageSize, isImageSize } from './model/checkpoint.js';
-import { loadCheckpoint, readModelFile } from './model/checkpoint_file.js';
+import { IMAGE_SIZES, checkpointImageSize, isImageSize, loadStateEntries } from './model/checkpoint.js';
+import { readModelFile } from './model/checkpoint_file.js';
 import { OAENet } from './model/oaenet.js';
 
 const FLAGS = {
@@ -61,7 +61,8 @@ function checkFlags(f: EvalFlags): { modelPath: string; format: 'json' | 'csv' }
 async function main(): Promise<void> {
   const f = parseFlags(process.argv.slice(2), FLAGS, 'evaluate.js');
   const { modelPath, format } = checkFlags(f);
-  const { metadata } = await readModelFile(modelPath).catch((e: unknown) => {
+  // Read once: its metadata sizes the model, its entries load into it once the GPU is open.
+  const { entries, metadata } = await readModelFile(modelPath).catch((e: unknown) => {
     throw new UserError(reason(e));
   });
   let size: number;
@@ -81,9 +82,11 @@ async function main(): Promise<void> {
         : await datasetEvaluation({ dataset: f.dataset!, dataDir: f['data-dir'], read: readOptions(f.dataset!, f['label-order']), split: f.split, splitOptions: { folds: f.folds, fold: f.fold, seed: f.seed }, cache: f.cache, batchSize: f['batch-size'], imageSize: size, modelPath, out: f.out });
   await initGpu();
   const model = new OAENet({ numClasses: CLASS_NAMES.length, inputSize: size });
-  await loadCheckpoint(model, modelPath).catch((e: unknown) => {
+  try {
+    loadStateEntries(model, entries, { source: modelPath });
+  } catch (e) {
     throw new UserError(reason(e));
-  });
+  }
   model.eval();
   await run(model);
   model.dispose();
